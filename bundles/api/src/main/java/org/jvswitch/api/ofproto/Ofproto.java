@@ -1,0 +1,44 @@
+package org.jvswitch.api.ofproto;
+
+import java.util.Map;
+
+import org.jvswitch.api.netdev.Netdev;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One bridge's OpenFlow switch: its ports (OpenFlow port numbers, mapped onto datapath ports),
+ * its flow tables (by default one flow, {@code priority=0,actions=NORMAL}) and its MAC learning
+ * table. Every method is called on the bridge's reconfiguration thread.
+ */
+@ProviderType
+public interface Ofproto {
+    /** OpenFlow port number of a bridge's local port ("LOCAL"). */
+    int OFPP_LOCAL = 0xfffe;
+
+    String name();
+
+    String datapathType();
+
+    /**
+     * Adds a port for {@code netdev}, also adding it to the datapath.
+     *
+     * @param ofportRequest the Interface's {@code ofport_request}, or -1 for the lowest free number
+     *                      (the bridge's own internal port passes {@link #OFPP_LOCAL})
+     * @return the OpenFlow port number
+     * @throws OfprotoException with a user-readable reason ("could not add network device ... to ofproto (...)")
+     */
+    int portAdd(Netdev netdev, int ofportRequest) throws OfprotoException;
+
+    /** Removes the port (from the datapath too); returns once no datapath thread uses the netdev. */
+    void portDel(String name);
+
+    /** OpenFlow port number of the named port, or -1. */
+    int ofport(String name);
+
+    /** Applies Bridge.other_config (mac-aging-time, mac-table-size, ...). */
+    default void setConfig(Map<String, String> otherConfig) {
+    }
+
+    /** Removes every port and the bridge. */
+    void destroy();
+}

@@ -1,0 +1,18 @@
+package org.jvswitch.api.ofproto;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Creates the OpenFlow switch behind a bridge (Open vSwitch's {@code ofproto_create}). Implemented
+ * by the ofproto bundle; used by the bridge.
+ */
+@ProviderType
+public interface OfprotoService {
+    /**
+     * Creates the ofproto for bridge {@code name} on the datapath of {@code datapathType} ("netdev").
+     * Called on the reconfiguration thread.
+     *
+     * @throws OfprotoException if the datapath type has no running provider, or the name is taken
+     */
+    Ofproto create(String name, String datapathType) throws OfprotoException;
+}

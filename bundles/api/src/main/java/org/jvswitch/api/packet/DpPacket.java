@@ -1,0 +1,150 @@
+package org.jvswitch.api.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A packet: a view over a buffer in native memory, with headroom in front of the data so that
+ * headers can be pushed without a copy (Open vSwitch's {@code struct dp_packet}).
+ *
+ * <p>The handle is reused: a pool owns a fixed set of handles and rebinds them to buffers, so the
+ * hot path never allocates. The buffer is addressed as an offset into a larger region (the pool's
+ * whole memory), which keeps rebinding free of allocation and every access bounds-checked against
+ * the region. Multi-byte accessors use network byte order.
+ *
+ * <p>Thread-safety: none. A packet has exactly one owner at a time; ownership moves with the batch
+ * (a netdev's {@code recv} hands it to the datapath, {@code send} hands it back to the netdev).
+ */
+public final class DpPacket {
+    private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private MemorySegment region;
+    private long base;
+    private int capacity;
+    private int dataOff;
+    private int length;
+    private PacketPool pool;
+    private long cookie;
+    private int rssHash;
+    private boolean rssHashValid;
+    /** Datapath metadata: the datapath port the packet came in on. */
+    public int inPort;
+
+    /**
+     * Binds this handle to a buffer. Called by pools only.
+     *
+     * @param region   memory containing the buffer
+     * @param base     offset of the buffer in {@code region}
+     * @param capacity size of the buffer in bytes
+     * @param headroom offset of the first data byte from {@code base}
+     * @param pool     where {@link #free()} returns the buffer
+     * @param cookie   the pool's own reference to the buffer (an index, an mbuf address)
+     */
+    public void bind(MemorySegment region, long base, int capacity, int headroom, PacketPool pool, long cookie) {
+        this.region = region;
+        this.base = base;
+        this.capacity = capacity;
+        this.dataOff = headroom;
+        this.length = 0;
+        this.pool = pool;
+        this.cookie = cookie;
+        this.rssHashValid = false;
+        this.inPort = 0;
+    }
+
+    /** Gives the buffer back to its pool; the handle must not be used afterwards. */
+    public void free() {
+        pool.free(this);
+    }
+
+    public MemorySegment region() { return region; }
+    /** Offset in {@link #region()} of the first data byte. */
+    public long dataAddress() { return base + dataOff; }
+    public long cookie() { return cookie; }
+    public PacketPool pool() { return pool; }
+    public int length() { return length; }
+    public int headroom() { return dataOff; }
+    public int tailroom() { return capacity - dataOff - length; }
+    public int capacity() { return capacity; }
+
+    public void setLength(int length) {
+        if (length < 0 || dataOff + length > capacity) {
+            throw new IndexOutOfBoundsException("length " + length + " does not fit buffer of " + capacity);
+        }
+        this.length = length;
+    }
+
+    /** Opens {@code n} bytes in front of the data (for a pushed header); false if no headroom. */
+    public boolean pushHead(int n) {
+        if (n > dataOff) {
+            return false;
+        }
+        dataOff -= n;
+        length += n;
+        return true;
+    }
+
+    /** Drops {@code n} bytes from the front of the data (for a popped header). */
+    public void pullHead(int n) {
+        if (n > length) {
+            throw new IndexOutOfBoundsException("pull " + n + " of " + length);
+        }
+        dataOff += n;
+        length -= n;
+    }
+
+    public int rssHash() { return rssHash; }
+    public boolean rssHashValid() { return rssHashValid; }
+    public void setRssHash(int hash) { rssHash = hash; rssHashValid = true; }
+
+    private long at(int off, int size) {
+        if (off < 0 || off + size > length) {
+            throw new IndexOutOfBoundsException("offset " + off + "+" + size + " beyond packet of " + length);
+        }
+        return base + dataOff + off;
+    }
+
+    public int getU8(int off) { return region.get(ValueLayout.JAVA_BYTE, at(off, 1)) & 0xff; }
+    public int getU16(int off) { return region.get(BE16, at(off, 2)) & 0xffff; }
+    public int getI32(int off) { return region.get(BE32, at(off, 4)); }
+    /** Reads a 48-bit MAC address at {@code off} into the low bits of a long. */
+    public long getMac(int off) {
+        long a = at(off, 6);
+        return ((long) (region.get(BE16, a) & 0xffff) << 32) | (region.get(BE32, a + 2) & 0xffffffffL);
+    }
+    public void setU8(int off, int v) { region.set(ValueLayout.JAVA_BYTE, at(off, 1), (byte) v); }
+    public void setU16(int off, int v) { region.set(BE16, at(off, 2), (short) v); }
+    public void setI32(int off, int v) { region.set(BE32, at(off, 4), v); }
+    public void setMac(int off, long mac) {
+        long a = at(off, 6);
+        region.set(BE16, a, (short) (mac >>> 32));
+        region.set(BE32, a + 2, (int) mac);
+    }
+
+    /** Moves {@code n} bytes inside the packet, like memmove (for VLAN push/pop). */
+    public void move(int from, int to, int n) {
+        MemorySegment.copy(region, at(from, n), region, at(to, n), n);
+    }
+
+    /** Replaces the data with {@code bytes}. Control path (tests, packet-out): copies. */
+    public void copyFrom(byte[] bytes, int off, int len) {
+        setLength(len);
+        MemorySegment.copy(bytes, off, region, ValueLayout.JAVA_BYTE, base + dataOff, len);
+    }
+
+    /** Copies the data out into a new array. Control path only: allocates. */
+    public byte[] toByteArray() {
+        byte[] out = new byte[length];
+        MemorySegment.copy(region, ValueLayout.JAVA_BYTE, base + dataOff, out, 0, length);
+        return out;
+    }
+
+    /** Copies this packet's data into {@code dst} (which must have room); keeps dst's headroom. */
+    public void copyTo(DpPacket dst) {
+        dst.setLength(length);
+        MemorySegment.copy(region, base + dataOff, dst.region, dst.base + dst.dataOff, length);
+        dst.inPort = inPort;
+    }
+}

@@ -1,0 +1,46 @@
+package org.jvswitch.api.packet;
+
+/**
+ * Up to {@link #MAX} packets moved together from a receive queue through the datapath to a send
+ * queue (Open vSwitch's {@code struct dp_packet_batch}, NETDEV_MAX_BURST). Batches are owned by one
+ * thread and reused: {@link #clear()} drops the references, never frees packets.
+ */
+public final class DpPacketBatch {
+    public static final int MAX = 32;
+
+    private final DpPacket[] packets = new DpPacket[MAX];
+    private int count;
+
+    public int count() { return count; }
+    public boolean isEmpty() { return count == 0; }
+    public boolean isFull() { return count == MAX; }
+    public DpPacket get(int i) { return packets[i]; }
+
+    /** Adds a packet; the caller checks {@link #isFull()} first. */
+    public void add(DpPacket p) {
+        packets[count++] = p;
+    }
+
+    public void set(int i, DpPacket p) { packets[i] = p; }
+
+    /** Keeps only the first {@code n} packets (after compaction by a filter). */
+    public void truncate(int n) {
+        for (int i = n; i < count; i++) {
+            packets[i] = null;
+        }
+        count = n;
+    }
+
+    public void clear() {
+        truncate(0);
+    }
+
+    /** Frees every packet in the batch and empties it. */
+    public void freeAll() {
+        for (int i = 0; i < count; i++) {
+            packets[i].free();
+            packets[i] = null;
+        }
+        count = 0;
+    }
+}

@@ -1,0 +1,85 @@
+package org.jvswitch.api.packet;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A fixed set of equally sized off-heap packet buffers with their handles, for netdevs that do not
+ * bring their own memory (dummy, kernel ports). Allocation and free take no heap memory.
+ *
+ * <p>Thread-safety: {@link #alloc()} and {@link #free(DpPacket)} may be called from any thread; a
+ * short lock guards the free stack. {@link #close()} releases the memory and must only be called
+ * once every packet is back ({@link #inUse()} == 0), else it refuses.
+ */
+public final class PacketBufferPool implements PacketPool, AutoCloseable {
+    /** Headroom in front of received data, as DPDK's RTE_PKTMBUF_HEADROOM. */
+    public static final int HEADROOM = 128;
+
+    private final String name;
+    private final Arena arena;
+    private final MemorySegment memory;
+    private final int bufSize;
+    private final DpPacket[] handles;
+    private final int[] freeStack;
+    private final boolean[] isFree;
+    private int top;
+
+    public PacketBufferPool(String name, int buffers, int bufSize) {
+        this.name = name;
+        this.bufSize = bufSize;
+        this.arena = Arena.ofShared();
+        this.memory = arena.allocate((long) buffers * bufSize, 64);
+        this.handles = new DpPacket[buffers];
+        this.freeStack = new int[buffers];
+        this.isFree = new boolean[buffers];
+        for (int i = 0; i < buffers; i++) {
+            handles[i] = new DpPacket();
+            freeStack[i] = buffers - 1 - i;
+            isFree[i] = true;
+        }
+        top = buffers;
+    }
+
+    public String name() { return name; }
+    public int size() { return handles.length; }
+
+    /** Takes a buffer, bound with {@link #HEADROOM} and length 0; null when the pool is empty. */
+    public DpPacket alloc() {
+        int idx;
+        synchronized (this) {
+            if (top == 0) {
+                return null;
+            }
+            idx = freeStack[--top];
+            isFree[idx] = false;
+        }
+        DpPacket p = handles[idx];
+        p.bind(memory, (long) idx * bufSize, bufSize, HEADROOM, this, idx);
+        return p;
+    }
+
+    @Override
+    public void free(DpPacket packet) {
+        int idx = (int) packet.cookie();
+        synchronized (this) {
+            if (handles[idx] != packet || isFree[idx]) {
+                throw new IllegalStateException("double free or foreign packet in pool " + name);
+            }
+            isFree[idx] = true;
+            freeStack[top++] = idx;
+        }
+    }
+
+    /** Buffers currently taken (for leak checks and statistics). */
+    public synchronized int inUse() {
+        return handles.length - top;
+    }
+
+    @Override
+    public void close() {
+        if (inUse() != 0) {
+            throw new IllegalStateException("pool " + name + " closed with " + inUse() + " buffers in use");
+        }
+        arena.close();
+    }
+}
