@@ -54,6 +54,9 @@ public interface Dpif {
      */
     void execute(DpPacket packet, DpActions actions);
 
+    /** Counters summed over every polling thread. */
+    DpifStats stats();
+
     /**
      * Applies {@code Open_vSwitch.other_config} (pmd-cpu-mask, pmd-rxq-assign, pmd-maxsleep, ...).
      * Called on the reconfiguration thread.

@@ -15,4 +15,10 @@ public interface OfprotoService {
      * @throws OfprotoException if the datapath type has no running provider, or the name is taken
      */
     Ofproto create(String name, String datapathType) throws OfprotoException;
+
+    /**
+     * Applies {@code Open_vSwitch.other_config} to every datapath, now and as they are created
+     * (pmd-cpu-mask, pmd-rxq-assign, ...). Called on the reconfiguration thread.
+     */
+    void setDatapathConfig(java.util.Map<String, String> otherConfig);
 }

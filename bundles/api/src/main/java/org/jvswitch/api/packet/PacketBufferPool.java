@@ -23,6 +23,8 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
     private final int[] freeStack;
     private final boolean[] isFree;
     private int top;
+    private boolean released;
+    private boolean closed;
 
     public PacketBufferPool(String name, int buffers, int bufSize) {
         this.name = name;
@@ -47,7 +49,7 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
     public DpPacket alloc() {
         int idx;
         synchronized (this) {
-            if (top == 0) {
+            if (top == 0 || released) {
                 return null;
             }
             idx = freeStack[--top];
@@ -67,6 +69,32 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
             }
             isFree[idx] = true;
             freeStack[top++] = idx;
+            if (released && top == handles.length) {
+                closeNow();
+            }
+        }
+    }
+
+    /**
+     * Closes the pool once every buffer is back: at once if none is out, else when the last one is
+     * freed (its packets may sit in another port's queue). Allocation fails from now on.
+     */
+    public synchronized void release() {
+        released = true;
+        if (top == handles.length) {
+            closeNow();
+        }
+    }
+
+    /** True once the memory is released. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private void closeNow() {
+        if (!closed) {
+            closed = true;
+            arena.close();
         }
     }
 
@@ -76,10 +104,11 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (inUse() != 0) {
             throw new IllegalStateException("pool " + name + " closed with " + inUse() + " buffers in use");
         }
-        arena.close();
+        released = true;
+        closeNow();
     }
 }

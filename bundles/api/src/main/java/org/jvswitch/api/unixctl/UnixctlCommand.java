@@ -31,4 +31,29 @@ public interface UnixctlCommand {
      * @throws UnixctlException with the error text ovs-appctl prints on stderr
      */
     String execute(List<String> args) throws UnixctlException;
+
+    /** The body of a command made with {@link #of}. */
+    @FunctionalInterface
+    interface Handler {
+        String run(List<String> args) throws UnixctlException;
+    }
+
+    /** A command from its parts, for bundles that register several commands at once. */
+    static UnixctlCommand of(String name, String usage, int minArgs, int maxArgs, Handler handler) {
+        return new UnixctlCommand() {
+            @Override public String name() { return name; }
+            @Override public String usage() { return usage; }
+            @Override public int minArgs() { return minArgs; }
+            @Override public int maxArgs() { return maxArgs; }
+            @Override public String execute(List<String> args) throws UnixctlException { return handler.run(args); }
+            @Override public String toString() { return "unixctl command " + name; }
+        };
+    }
+
+    /** The service properties to register {@code command} with. */
+    static java.util.Dictionary<String, Object> properties(UnixctlCommand command) {
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put(NAME_PROPERTY, command.name());
+        return props;
+    }
 }

@@ -1,0 +1,218 @@
+package org.jvswitch.core.dpif;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.jvswitch.api.dpif.DpifFlow;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.unixctl.UnixctlCommand;
+import org.jvswitch.api.unixctl.UnixctlException;
+
+/**
+ * The datapath's control commands, with Open vSwitch's names and output formats:
+ * {@code dpif-netdev/pmd-stats-show}, {@code pmd-stats-clear}, {@code pmd-rxq-show},
+ * {@code dpctl/dump-flows}, {@code dpctl/del-flows}.
+ */
+final class DpifNetdevCommands {
+    private final DpNetdevProvider provider;
+
+    DpifNetdevCommands(DpNetdevProvider provider) {
+        this.provider = provider;
+    }
+
+    List<UnixctlCommand> all() {
+        return List.of(
+                UnixctlCommand.of("dpif-netdev/pmd-stats-show", "[-pmd core] [dp]", 0, 3, this::statsShow),
+                UnixctlCommand.of("dpif-netdev/pmd-stats-clear", "[-pmd core] [dp]", 0, 3, this::statsClear),
+                UnixctlCommand.of("dpif-netdev/pmd-rxq-show", "[-pmd core] [dp]", 0, 3, this::rxqShow),
+                UnixctlCommand.of("dpctl/dump-flows", "[dp]", 0, 1, this::dumpFlows),
+                UnixctlCommand.of("dpctl/del-flows", "[dp]", 0, 1, this::delFlows));
+    }
+
+    /** Parses "[-pmd core] [dp]": the datapath and the core filter (-2 for none). */
+    private record Target(DpNetdev dp, int core) {
+    }
+
+    private Target target(List<String> args) throws UnixctlException {
+        int core = -2;
+        String dpName = null;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("-pmd") && i + 1 < args.size()) {
+                try {
+                    core = Integer.parseInt(args.get(++i));
+                } catch (NumberFormatException e) {
+                    throw new UnixctlException("Invalid pmd");
+                }
+            } else {
+                dpName = args.get(i);
+            }
+        }
+        return new Target(datapath(dpName), core);
+    }
+
+    private DpNetdev datapath(String name) throws UnixctlException {
+        List<DpNetdev> dps = provider.datapaths();
+        if (name == null) {
+            if (dps.size() == 1) {
+                return dps.get(0);
+            }
+            throw new UnixctlException("please specify an existing datapath");
+        }
+        String bare = name.startsWith("netdev@") ? name.substring(7) : name;
+        for (DpNetdev dp : dps) {
+            if (dp.name().equals(bare)) {
+                return dp;
+            }
+        }
+        throw new UnixctlException("please specify an existing datapath");
+    }
+
+    private static String header(PmdThread t) {
+        return t.isPmd() ? "pmd thread numa_id 0 core_id " + t.coreId + ":\n" : "main thread:\n";
+    }
+
+    private String statsShow(List<String> args) throws UnixctlException {
+        Target target = target(args);
+        StringBuilder sb = new StringBuilder();
+        for (PmdThread t : target.dp.pollThreads()) {
+            if (target.core != -2 && t.coreId != target.core) {
+                continue;
+            }
+            long[] s = t.processor.stats.read();
+            long total = s[PmdPerfStats.RECV];
+            long cycles = s[PmdPerfStats.CYCLES_IDLE] + s[PmdPerfStats.CYCLES_BUSY];
+            sb.append(header(t));
+            sb.append("  packets received: ").append(total).append('\n');
+            sb.append("  packet recirculations: 0\n");
+            sb.append("  avg. datapath passes per packet: ").append(fmt(total > 0 ? 1.0 : 0)).append('\n');
+            sb.append("  phwol hits: 0\n");
+            sb.append("  mfex opt hits: 0\n");
+            sb.append("  simple match hits: 0\n");
+            sb.append("  emc hits: ").append(s[PmdPerfStats.EXACT_HIT]).append('\n');
+            sb.append("  smc hits: 0\n");
+            sb.append("  megaflow hits: ").append(s[PmdPerfStats.MASKED_HIT]).append('\n');
+            sb.append("  avg. subtable lookups per megaflow hit: ")
+              .append(fmt(ratio(s[PmdPerfStats.MASKED_LOOKUP] - s[PmdPerfStats.MISS] - s[PmdPerfStats.LOST],
+                      s[PmdPerfStats.MASKED_HIT]))).append('\n');
+            sb.append("  miss with success upcall: ").append(s[PmdPerfStats.MISS]).append('\n');
+            sb.append("  miss with failed upcall: ").append(s[PmdPerfStats.LOST]).append('\n');
+            sb.append("  avg. packets per output batch: ")
+              .append(fmt(ratio(s[PmdPerfStats.SENT_PKTS], s[PmdPerfStats.SENT_BATCHES]))).append('\n');
+            if (cycles == 0) {
+                continue;
+            }
+            sb.append("  idle cycles: ").append(s[PmdPerfStats.CYCLES_IDLE]).append(" (")
+              .append(fmt(100.0 * s[PmdPerfStats.CYCLES_IDLE] / cycles)).append("%)\n");
+            sb.append("  processing cycles: ").append(s[PmdPerfStats.CYCLES_BUSY]).append(" (")
+              .append(fmt(100.0 * s[PmdPerfStats.CYCLES_BUSY] / cycles)).append("%)\n");
+            if (total == 0) {
+                continue;
+            }
+            sb.append("  avg cycles per packet: ").append(fmt((double) cycles / total))
+              .append(" (").append(cycles).append('/').append(total).append(")\n");
+            sb.append("  avg processing cycles per packet: ").append(fmt((double) s[PmdPerfStats.CYCLES_BUSY] / total))
+              .append(" (").append(s[PmdPerfStats.CYCLES_BUSY]).append('/').append(total).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    private static double ratio(long a, long b) {
+        return b > 0 ? Math.max(0, a) / (double) b : 0;
+    }
+
+    private static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    private String statsClear(List<String> args) throws UnixctlException {
+        Target target = target(args);
+        for (PmdThread t : target.dp.pollThreads()) {
+            if (target.core == -2 || t.coreId == target.core) {
+                t.processor.stats.clear();
+            }
+        }
+        return "";
+    }
+
+    private String rxqShow(List<String> args) throws UnixctlException {
+        Target target = target(args);
+        StringBuilder sb = new StringBuilder();
+        for (PmdThread t : target.dp.pollThreads()) {
+            if (!t.isPmd() || (target.core != -2 && t.coreId != target.core)) {
+                continue;
+            }
+            sb.append("pmd thread numa_id 0 core_id ").append(t.coreId).append(":\n  isolated : false\n");
+            RxqPoll[] polls = t.polls.clone();
+            java.util.Arrays.sort(polls, java.util.Comparator.comparing((RxqPoll p) -> p.port.netdev.name())
+                    .thenComparingInt(p -> p.rxq.id()));
+            long total = 0;
+            for (RxqPoll p : polls) {
+                total += p.busyNanos;
+            }
+            for (RxqPoll p : polls) {
+                sb.append(String.format(Locale.ROOT, "  port: %-16s  queue-id: %2d (enabled)   pmd usage: %2d %%%n",
+                        p.port.netdev.name(), p.rxq.id(), total == 0 ? 0 : p.busyNanos * 100 / total));
+            }
+            if (polls.length > 0) {
+                sb.append("  overhead:  0 %\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private String dumpFlows(List<String> args) throws UnixctlException {
+        DpNetdev dp = datapath(args.isEmpty() ? null : args.get(0));
+        StringBuilder sb = new StringBuilder();
+        long now = System.currentTimeMillis();
+        for (DpifFlow f : dp.flowDump()) {
+            sb.append(FlowFormat.format(f.key(), f.mask()));
+            sb.append(", packets:").append(f.packets()).append(", bytes:").append(f.bytes()).append(", used:");
+            sb.append(f.usedMillis() == 0 ? "never" : String.format(Locale.ROOT, "%.3fs", (now - f.usedMillis()) / 1000.0));
+            sb.append(", actions:").append(f.actions()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private String delFlows(List<String> args) throws UnixctlException {
+        datapath(args.isEmpty() ? null : args.get(0)).flowFlush();
+        return "";
+    }
+
+    /** Formats the masked fields of a datapath flow as Open vSwitch's dpctl/dump-flows does. */
+    static final class FlowFormat {
+        private FlowFormat() {
+        }
+
+        static String format(FlowKey key, FlowKey mask) {
+            List<String> parts = new ArrayList<>();
+            parts.add("recirc_id(0)");
+            parts.add("in_port(" + key.inPort() + ")");
+            parts.add("packet_type(ns=0,id=0)");
+            boolean src = mask.dlSrc() != 0;
+            boolean dst = mask.dlDst() != 0;
+            if (src || dst) {
+                StringBuilder e = new StringBuilder("eth(");
+                if (src) {
+                    e.append("src=").append(FlowKey.formatMac(key.dlSrc()));
+                }
+                if (dst) {
+                    e.append(src ? "," : "").append("dst=").append(FlowKey.formatMac(key.dlDst()));
+                }
+                parts.add(e.append(')').toString());
+            }
+            if (mask.vlanTci() != 0) {
+                if (key.hasVlan()) {
+                    parts.add("eth_type(0x8100)");
+                    parts.add("vlan(vid=" + key.vlanVid() + ",pcp=" + (key.vlanTci() >>> 13) + ")");
+                    parts.add("encap(eth_type(" + String.format("0x%04x", key.dlType()) + "))");
+                    return String.join(",", parts);
+                }
+            }
+            if (mask.dlType() != 0) {
+                parts.add(String.format("eth_type(0x%04x)", key.dlType()));
+            }
+            return String.join(",", parts);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.jvswitch.core.dpif;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.flow.FlowKey;
+
+/**
+ * A datapath flow: a masked key, its mask and the actions for every packet it covers (Open
+ * vSwitch's {@code struct dp_netdev_flow}). Immutable but for the statistics and the dead flag,
+ * so PMD threads can read it without locks. Once {@link #dead} is set (the flow was removed),
+ * caches that still point at it treat it as a miss.
+ */
+final class Megaflow {
+    private static final VarHandle PACKETS;
+    private static final VarHandle BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PACKETS = l.findVarHandle(Megaflow.class, "packets", long.class);
+            BYTES = l.findVarHandle(Megaflow.class, "bytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final FlowKey key;   // already masked
+    final FlowKey mask;
+    final int hash;      // hash of the masked key
+    final DpActions actions;
+    final int[] program;
+    final long created = System.currentTimeMillis();
+
+    volatile boolean dead;
+    private volatile long packets;
+    private volatile long bytes;
+    volatile long usedMillis;
+
+    Megaflow(FlowKey maskedKey, FlowKey mask, DpActions actions) {
+        this.key = maskedKey;
+        this.mask = mask;
+        this.hash = maskedKey.hash();
+        this.actions = actions;
+        this.program = actions.program();
+    }
+
+    /** Adds one batch's worth of hits. Called by PMD threads, once per flow per batch. */
+    void hit(int packetCount, long byteCount, long nowMillis) {
+        PACKETS.getAndAdd(this, (long) packetCount);
+        BYTES.getAndAdd(this, byteCount);
+        if (usedMillis != nowMillis) {
+            usedMillis = nowMillis;
+        }
+    }
+
+    long packets() { return packets; }
+    long bytes() { return bytes; }
+}

@@ -1,0 +1,74 @@
+package org.jvswitch.core.dpif;
+
+import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.DpPacketBatch;
+
+/**
+ * Packets a polling thread has decided to send, batched per output port and sent once per
+ * received batch (Open vSwitch's per-PMD {@code tx_port} output batching). Owned by one thread.
+ */
+final class OutputBatches {
+    private final PmdPerfStats stats;
+    private final int threadIndex;
+    private DpPacketBatch[] byPort = new DpPacketBatch[0];
+    private DpPort[] portOf = new DpPort[0];
+    private int[] pending = new int[0];
+    private int nPending;
+    private int threadCount = 1;
+
+    OutputBatches(PmdPerfStats stats, int threadIndex) {
+        this.stats = stats;
+        this.threadIndex = threadIndex;
+    }
+
+    /** Resizes for a new port table; called by the owning thread with every batch flushed. */
+    void reload(DpPort[] ports, int threads) {
+        threadCount = threads;
+        if (byPort.length < ports.length) {
+            DpPacketBatch[] b = new DpPacketBatch[ports.length];
+            System.arraycopy(byPort, 0, b, 0, byPort.length);
+            for (int i = byPort.length; i < b.length; i++) {
+                b[i] = new DpPacketBatch();
+            }
+            byPort = b;
+            pending = new int[ports.length];
+        }
+        portOf = ports.clone();
+    }
+
+    /** Queues {@code p} for {@code port}, which must be in the table given to {@link #reload}. */
+    void add(DpPort port, DpPacket p) {
+        int no = port.portNo;
+        if (no >= byPort.length || portOf[no] != port) {
+            p.free();     // a port newer than our table: cannot happen after reload; be safe
+            return;
+        }
+        DpPacketBatch b = byPort[no];
+        if (b.isEmpty()) {
+            pending[nPending++] = no;
+        } else if (b.isFull()) {
+            send(port, b);
+        }
+        b.add(p);
+    }
+
+    void flush() {
+        for (int i = 0; i < nPending; i++) {
+            int no = pending[i];
+            DpPacketBatch b = byPort[no];
+            if (!b.isEmpty()) {
+                send(portOf[no], b);
+            }
+        }
+        nPending = 0;
+    }
+
+    private void send(DpPort port, DpPacketBatch b) {
+        int n = b.count();
+        int txq = threadIndex % port.nTxq;
+        port.netdev.send(txq, b, threadCount > port.nTxq);
+        b.clear();
+        stats.add(PmdPerfStats.SENT_PKTS, n);
+        stats.add(PmdPerfStats.SENT_BATCHES, 1);
+    }
+}

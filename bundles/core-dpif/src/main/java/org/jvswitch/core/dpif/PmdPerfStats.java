@@ -1,0 +1,52 @@
+package org.jvswitch.core.dpif;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Counters of one polling thread (Open vSwitch's {@code pmd_perf_stats}). Written only by the
+ * owning thread with opaque stores; read by control threads. Clearing records a baseline that
+ * reads subtract, so the writer never races a reset.
+ */
+final class PmdPerfStats {
+    static final int RECV = 0;
+    static final int EXACT_HIT = 1;
+    static final int MASKED_HIT = 2;
+    static final int MASKED_LOOKUP = 3;
+    static final int MISS = 4;
+    static final int LOST = 5;
+    static final int SENT_PKTS = 6;
+    static final int SENT_BATCHES = 7;
+    static final int CYCLES_IDLE = 8;
+    static final int CYCLES_BUSY = 9;
+    static final int N = 10;
+
+    private static final VarHandle ELEM = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final long[] counters = new long[N];
+    private final long[] baseline = new long[N];
+
+    /** Owner thread only. */
+    void add(int which, long n) {
+        ELEM.setOpaque(counters, which, (long) ELEM.getOpaque(counters, which) + n);
+    }
+
+    /** Any thread: the counters since the last clear. */
+    long[] read() {
+        long[] out = new long[N];
+        synchronized (baseline) {
+            for (int i = 0; i < N; i++) {
+                out[i] = (long) ELEM.getOpaque(counters, i) - baseline[i];
+            }
+        }
+        return out;
+    }
+
+    void clear() {
+        synchronized (baseline) {
+            for (int i = 0; i < N; i++) {
+                baseline[i] = (long) ELEM.getOpaque(counters, i);
+            }
+        }
+    }
+}

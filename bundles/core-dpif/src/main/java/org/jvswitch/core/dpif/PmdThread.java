@@ -1,0 +1,173 @@
+package org.jvswitch.core.dpif;
+
+import java.util.concurrent.locks.LockSupport;
+
+import org.jvswitch.api.packet.DpPacketBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A polling thread (Open vSwitch's {@code dp_netdev_pmd_thread}). A PMD thread is pinned to a core
+ * and busy-polls its receive queues; the one non-PMD thread (the "main thread" of
+ * {@code pmd-stats-show}) polls the queues of ports that signal readiness and sleeps otherwise.
+ *
+ * <p>Reconfiguration never stops the thread: the datapath publishes a new poll list or port table
+ * and waits until the thread has passed a quiescent point (the end of a loop iteration, counted
+ * in {@link #seq}), after which the thread no longer uses anything the old lists held.
+ */
+final class PmdThread implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(PmdThread.class);
+    static final int NON_PMD_CORE = -1;
+
+    final int coreId;
+    final PacketProcessor processor;
+    private final DpNetdev dp;
+    private final DpPacketBatch batch = new DpPacketBatch();
+    private final Thread thread;
+
+    volatile RxqPoll[] polls = new RxqPoll[0];
+    private volatile DpPort[] portTable = new DpPort[0];
+    private volatile int threadCount = 1;
+    private volatile boolean exit;
+    /** Incremented at every quiescent point. */
+    volatile long seq;
+    /** True while the non-PMD thread sleeps waiting for work (it is quiescent then). */
+    private volatile boolean sleeping;
+
+    PmdThread(DpNetdev dp, int coreId, int threadIndex) {
+        this.dp = dp;
+        this.coreId = coreId;
+        this.processor = new PacketProcessor(dp, threadIndex);
+        String name = coreId == NON_PMD_CORE ? "dp-main" : "pmd-c" + String.format("%02d", coreId) + "/id:" + threadIndex;
+        this.thread = new Thread(this, name);
+        this.thread.setDaemon(true);
+    }
+
+    boolean isPmd() {
+        return coreId != NON_PMD_CORE;
+    }
+
+    String name() {
+        return thread.getName();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Publishes a new poll list and port table; the thread picks them up at its next iteration. */
+    void update(RxqPoll[] newPolls, DpPort[] ports, int threads) {
+        this.threadCount = threads;
+        this.portTable = ports;
+        this.polls = newPolls;
+        wake();
+    }
+
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    /** Waits until the thread has passed a quiescent point after this call (or has ended). */
+    void waitQuiesce() {
+        long target = seq + 2;
+        long start = System.nanoTime();
+        boolean warned = false;
+        while (seq < target && thread.isAlive() && !(sleeping && seq >= target - 1)) {
+            wake();
+            LockSupport.parkNanos(20_000);
+            if (!warned && System.nanoTime() - start > 1_000_000_000L) {
+                LOG.warn("waiting for {} to quiesce", name());
+                dp.quiesceWaits.incrementAndGet();
+                warned = true;
+            }
+        }
+    }
+
+    /** Ends the thread after its current iteration and waits for it. */
+    void stop() {
+        exit = true;
+        wake();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.error("{} did not stop within 10 s", name());
+        }
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public void run() {
+        if (isPmd()) {
+            CpuAffinity.pinCurrentThread(coreId);
+        }
+        LOG.info("{} created{}", name(), isPmd() ? " on core " + coreId : "");
+        DpPort[] loaded = null;
+        int loadedThreads = 0;
+        long idleSleepNanos = 0;
+        try {
+            while (!exit) {
+                DpPort[] ports = portTable;
+                int threads = threadCount;
+                if (ports != loaded || threads != loadedThreads) {
+                    processor.reload(ports, threads);
+                    loaded = ports;
+                    loadedThreads = threads;
+                }
+                RxqPoll[] list = polls;
+                long t0 = System.nanoTime();
+                int got = 0;
+                for (RxqPoll poll : list) {
+                    int n = poll.rxq.recv(batch);
+                    if (n > 0) {
+                        long b0 = System.nanoTime();
+                        processor.input(batch, poll.port.portNo);
+                        processor.flush();
+                        poll.busyNanos += System.nanoTime() - b0;
+                        got += n;
+                    }
+                }
+                long t1 = System.nanoTime();
+                processor.stats.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
+                seq++;
+                if (got == 0) {
+                    idleSleepNanos = idle(idleSleepNanos);
+                } else {
+                    idleSleepNanos = 0;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("{} died", name(), e);
+        } finally {
+            batch.freeAll();
+            seq++;
+            LOG.info("{} exits", name());
+        }
+    }
+
+    /** Sleeping policy when a loop iteration found nothing; returns the next sleep length. */
+    private long idle(long lastSleep) {
+        if (!isPmd()) {
+            sleeping = true;
+            seq++;
+            if (!exit) {
+                LockSupport.parkNanos(100_000_000L);
+            }
+            sleeping = false;
+            return 0;
+        }
+        long max = dp.pmdMaxSleepMicros * 1000L;
+        if (max <= 0) {
+            return 0;
+        }
+        // As Open vSwitch's pmd-maxsleep: back off in steps while idle, up to the configured cap.
+        long next = Math.min(max, lastSleep == 0 ? 1_000 : lastSleep * 2);
+        LockSupport.parkNanos(next);
+        return next;
+    }
+}

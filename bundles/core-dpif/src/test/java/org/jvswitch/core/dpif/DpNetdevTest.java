@@ -1,0 +1,182 @@
+package org.jvswitch.core.dpif;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.Dpif;
+import org.jvswitch.api.dpif.DpifException;
+import org.jvswitch.api.dpif.DpifStats;
+import org.jvswitch.api.netdev.Netdev;
+import org.jvswitch.core.registry.NetdevRegistryImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DpNetdevTest {
+    private NetdevRegistryImpl registry;
+    private DpNetdevProvider provider;
+    private QueueNetdev.Provider plain;
+    private QueueNetdev.Provider pmd;
+    private Dpif dp;
+
+    @BeforeEach
+    void setUp() {
+        registry = new NetdevRegistryImpl();
+        plain = new QueueNetdev.Provider("q", false);
+        pmd = new QueueNetdev.Provider("q-pmd", true);
+        registry.addProvider(plain, Map.of());
+        registry.addProvider(pmd, Map.of());
+        provider = new DpNetdevProvider(registry);
+        dp = provider.open("ovs-netdev");
+        // Keep PMD threads from spinning a whole core in tests.
+        dp.setConfig(Map.of("pmd-maxsleep", "1000", "emc-insert-inv-prob", "1"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        provider.deactivate();
+    }
+
+    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!cond.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static long pmdThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("pmd-")).count();
+    }
+
+    @Test
+    void forwardsThroughOneUpcallThenTheCache() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        int pa = dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        AtomicInteger upcalls = new AtomicInteger();
+        dp.setUpcallHandler((packet, key, mask) -> {
+            upcalls.incrementAndGet();
+            mask.setDlDst(-1L);
+            return DpActions.builder().output(key.inPort() == pa ? pb : pa).build();
+        });
+        byte[] frame = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        for (int i = 0; i < 100; i++) {
+            a.offer(frame);
+        }
+        await(() -> b.sent().size() == 100, "100 packets out of b");
+        assertArrayEquals(frame, b.sent().get(0));
+        assertEquals(0, a.sent().size(), "nothing goes back out of the input port");
+        assertEquals(1, upcalls.get(), "one upcall for one megaflow");
+        DpifStats s = dp.stats();
+        assertEquals(99, s.hit());
+        assertEquals(1, s.missed());
+        assertEquals(1, dp.flowDump().size());
+        assertEquals(100, dp.flowDump().get(0).packets());
+    }
+
+    @Test
+    void floodsCopiesAndPushesVlanOnTheLastOutput() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
+        dp.portAdd(a, 1);
+        dp.portAdd(b, 2);
+        dp.portAdd(c, 3);
+        dp.setUpcallHandler((packet, key, mask) -> DpActions.builder().output(2).pushVlan(5).output(3).build());
+        byte[] frame = Frames.udp(1, 2, 7);
+        a.offer(frame);
+        await(() -> b.sent().size() == 1 && c.sent().size() == 1, "copies on b and c");
+        assertArrayEquals(frame, b.sent().get(0));
+        byte[] tagged = c.sent().get(0);
+        assertEquals(frame.length + 4, tagged.length);
+        assertEquals((byte) 0x81, tagged[12]);
+        assertEquals(5, tagged[15]);
+        assertEquals(0x08, tagged[16]);
+    }
+
+    @Test
+    void pmdThreadsExistOnlyWhilePmdPortsDo() throws Exception {
+        long before = pmdThreads();
+        QueueNetdev x = (QueueNetdev) registry.open("x", "q-pmd", Map.of());
+        QueueNetdev y = (QueueNetdev) registry.open("y", "q-pmd", Map.of());
+        dp.setConfig(Map.of("pmd-cpu-mask", "0x1", "pmd-maxsleep", "1000"));
+        int px = dp.portAdd(x, -1);
+        int py = dp.portAdd(y, -1);
+        assertEquals(before + 1, pmdThreads());
+        dp.setUpcallHandler((packet, key, mask) -> DpActions.builder().output(key.inPort() == px ? py : px).build());
+        x.offer(Frames.udp(1, 2, 3));
+        await(() -> y.sent().size() == 1, "forwarded by the PMD");
+        dp.portDel(px);
+        dp.portDel(py);
+        await(() -> pmdThreads() == before, "PMD thread ends with the last PMD port");
+    }
+
+    @Test
+    void portDelReturnsOnlyWhenNoThreadPollsThePort() throws Exception {
+        QueueNetdev x = (QueueNetdev) registry.open("x", "q-pmd", Map.of());
+        int px = dp.portAdd(x, -1);
+        await(() -> x.recvCalls.get() > 0, "PMD polling x");
+        dp.portDel(px);
+        int calls = x.recvCalls.get();
+        Thread.sleep(50);
+        assertEquals(calls, x.recvCalls.get(), "no receive after portDel returned");
+    }
+
+    @Test
+    void refusesTakenPortNumbersAndDuplicates() throws Exception {
+        Netdev a = registry.open("a", "q", Map.of());
+        Netdev b = registry.open("b", "q", Map.of());
+        dp.portAdd(a, 5);
+        DpifException e = assertThrows(DpifException.class, () -> dp.portAdd(b, 5));
+        assertEquals("port number 5 already in use by a", e.getMessage());
+        assertThrows(DpifException.class, () -> dp.portAdd(a, -1));
+        assertEquals(1, dp.ports().size());
+    }
+
+    @Test
+    void providerStoppingTakesItsPortsOutOfTheDatapath() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev x = (QueueNetdev) registry.open("x", "q-pmd", Map.of());
+        dp.portAdd(a, -1);
+        dp.portAdd(x, -1);
+        registry.removeProvider(pmd);
+        assertEquals(1, dp.ports().size());
+        assertEquals("a", dp.ports().get(0).name());
+        assertTrue(!registry.isOpen(x));
+        await(() -> pmdThreads() == 0 || ((DpNetdev) dp).pmdCount() == 0, "PMD gone");
+        assertEquals(0, ((DpNetdev) dp).pmdCount());
+    }
+
+    @Test
+    void noLeakedBuffersAfterTraffic() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
+        dp.portAdd(a, 1);
+        dp.portAdd(b, 2);
+        dp.portAdd(c, 3);
+        // Flood to two ports, drop some (handler returns null for odd source ports).
+        dp.setUpcallHandler((packet, key, mask) -> {
+            mask.w[4] = -1L;
+            return (key.tpSrc() & 1) == 1 ? null : DpActions.builder().output(2).output(3).build();
+        });
+        for (int i = 0; i < 200; i++) {
+            a.offer(Frames.udp(1, 2, i));
+        }
+        await(() -> b.sent().size() == 100 && c.sent().size() == 100, "even packets flooded");
+        await(() -> a.pool.inUse() == 0, "input buffers back");
+        assertEquals(0, ((DpNetdev) dp).clonePool.inUse());
+        assertEquals(100, dp.stats().lost());
+    }
+}

@@ -1,0 +1,73 @@
+package org.jvswitch.core.dpif;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.flow.FlowKey;
+import org.junit.jupiter.api.Test;
+
+class DpclsTest {
+    private static Megaflow flow(FlowKey key, FlowKey mask, int out) {
+        FlowKey masked = new FlowKey();
+        masked.setMasked(key, mask);
+        return new Megaflow(masked, mask, DpActions.builder().output(out).build());
+    }
+
+    @Test
+    void findsTheFlowWhoseMaskedKeyMatchesInAnySubtable() {
+        Dpcls cls = new Dpcls();
+        FlowKey dstMask = new FlowKey();
+        dstMask.setDlDst(-1L);
+        FlowKey srcMask = new FlowKey();
+        srcMask.setDlSrc(-1L);
+        FlowKey k1 = new FlowKey();
+        k1.setDlDst(0x2);
+        k1.setDlSrc(0x1);
+        FlowKey k2 = new FlowKey();
+        k2.setDlSrc(0x9);
+        Megaflow f1 = flow(k1, dstMask, 1);
+        Megaflow f2 = flow(k2, srcMask, 2);
+        cls.insert(f1);
+        cls.insert(f2);
+        assertEquals(2, cls.subtableCount());
+        long[] lookups = new long[1];
+        FlowKey probe = new FlowKey();
+        probe.setDlDst(0x2);
+        probe.setDlSrc(0x77);
+        assertSame(f1, cls.lookup(probe, lookups));
+        probe.setDlDst(0x3);
+        probe.setDlSrc(0x9);
+        assertSame(f2, cls.lookup(probe, lookups));
+        probe.setDlSrc(0x8);
+        assertNull(cls.lookup(probe, lookups));
+        assertTrue(cls.remove(f1));
+        assertTrue(f1.dead);
+        probe.setDlDst(0x2);
+        assertNull(cls.lookup(probe, lookups));
+        assertEquals(1, cls.subtableCount());
+    }
+
+    @Test
+    void growsPastManyFlows() {
+        Dpcls cls = new Dpcls();
+        FlowKey mask = new FlowKey();
+        mask.setDlDst(-1L);
+        for (int i = 0; i < 5000; i++) {
+            FlowKey k = new FlowKey();
+            k.setDlDst(i);
+            cls.insert(flow(k, mask, i));
+        }
+        long[] lookups = new long[1];
+        for (int i = 0; i < 5000; i += 97) {
+            FlowKey k = new FlowKey();
+            k.setDlDst(i);
+            assertEquals("" + i, cls.lookup(k, lookups).actions.toString());
+        }
+        assertEquals(5000, cls.flows().size());
+        assertEquals(5000, cls.clear().size());
+        assertEquals(0, cls.flows().size());
+    }
+}

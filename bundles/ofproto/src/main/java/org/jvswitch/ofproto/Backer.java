@@ -1,0 +1,52 @@
+package org.jvswitch.ofproto;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.Dpif;
+import org.jvswitch.api.dpif.UpcallHandler;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.packet.DpPacket;
+
+/**
+ * The datapath shared by every bridge of one datapath type (Open vSwitch's {@code dpif_backer}):
+ * routes each upcall to the bridge that owns the packet's input port.
+ */
+final class Backer implements UpcallHandler {
+    final Dpif dpif;
+    final String type;
+    private final Map<Integer, OfprotoDpif> byOdpPort = new ConcurrentHashMap<>();
+    final List<OfprotoDpif> ofprotos = new CopyOnWriteArrayList<>();
+
+    Backer(String type, Dpif dpif) {
+        this.type = type;
+        this.dpif = dpif;
+        dpif.setUpcallHandler(this);
+    }
+
+    void bind(int odpPort, OfprotoDpif ofproto) {
+        byOdpPort.put(odpPort, ofproto);
+    }
+
+    void unbind(int odpPort) {
+        byOdpPort.remove(odpPort);
+    }
+
+    @Override
+    public DpActions upcall(DpPacket packet, FlowKey key, FlowKey mask) {
+        OfprotoDpif ofproto = byOdpPort.get(key.inPort());
+        if (ofproto == null) {
+            // A port being removed: drop this packet without installing a flow.
+            return null;
+        }
+        return ofproto.translate(key, mask);
+    }
+
+    /** Name as Open vSwitch shows it, e.g. "netdev@ovs-netdev". */
+    String fullName() {
+        return type + "@" + dpif.name();
+    }
+}

@@ -1,0 +1,11 @@
+package org.jvswitch.ofproto;
+
+import org.jvswitch.api.netdev.Netdev;
+
+/** A bridge port: OpenFlow number, datapath number, netdev. Immutable. */
+record OfPort(String name, int ofport, int odpPort, Netdev netdev) {
+    /** OpenFlow's text for a port number: the number, or LOCAL. */
+    String ofportText() {
+        return ofport == org.jvswitch.api.ofproto.Ofproto.OFPP_LOCAL ? "LOCAL" : Integer.toString(ofport);
+    }
+}

@@ -1,0 +1,232 @@
+package org.jvswitch.ofproto;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.DpifException;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.netdev.Netdev;
+import org.jvswitch.api.ofproto.Ofproto;
+import org.jvswitch.api.ofproto.OfprotoException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bridge's OpenFlow switch over a shared datapath (Open vSwitch's {@code ofproto_dpif}). Its
+ * flow table holds the default flow {@code priority=0,actions=NORMAL}, which {@link #translate}
+ * implements as a learning switch: learn the source, forward to the learned port of the
+ * destination, flood unknown and multicast destinations, never back out of the input port.
+ *
+ * <p>Thread-safety: ports are an immutable map replaced under {@code this} by the bridge's thread;
+ * {@link #translate} runs on datapath threads and reads it without locks. Port operations call
+ * into the datapath (which waits for polling threads) without holding {@code this} during the wait
+ * where an upcall could need it.
+ */
+final class OfprotoDpif implements Ofproto {
+    private static final Logger LOG = LoggerFactory.getLogger(OfprotoDpif.class);
+    /** 01:80:c2:00:00:00 to 0f: reserved for bridge protocols (STP, LACP, ...), never forwarded by NORMAL. */
+    private static final long RESERVED_MCAST_BASE = 0x0180c2000000L;
+    private static final long BROADCAST = 0xffffffffffffL;
+
+    private final String name;
+    private final Backer backer;
+    private final OfprotoServiceImpl service;
+    final MacLearning macs = new MacLearning();
+    private volatile Map<String, OfPort> ports = Map.of();
+    private volatile Map<Integer, OfPort> byOdp = Map.of();
+    private volatile boolean forwardBpdu;
+
+    OfprotoDpif(String name, Backer backer, OfprotoServiceImpl service) {
+        this.name = name;
+        this.backer = backer;
+        this.service = service;
+    }
+
+    @Override public String name() { return name; }
+    @Override public String datapathType() { return backer.type; }
+    Backer backer() { return backer; }
+    Map<String, OfPort> ports() { return ports; }
+
+    @Override
+    public synchronized int portAdd(Netdev netdev, int ofportRequest) throws OfprotoException {
+        String n = netdev.name();
+        if (ports.containsKey(n)) {
+            throw new OfprotoException("could not add network device " + n + " to ofproto (File exists)");
+        }
+        int ofport = chooseOfport(ofportRequest);
+        int odp;
+        try {
+            odp = backer.dpif.portAdd(netdev, -1);
+        } catch (DpifException e) {
+            throw new OfprotoException("could not add network device " + n + " to ofproto (" + e.getMessage() + ")");
+        }
+        OfPort port = new OfPort(n, ofport, odp, netdev);
+        Map<String, OfPort> p = new TreeMap<>(ports);
+        p.put(n, port);
+        Map<Integer, OfPort> o = new TreeMap<>(byOdp);
+        o.put(odp, port);
+        ports = Map.copyOf(p);
+        byOdp = Map.copyOf(o);
+        backer.bind(odp, this);
+        // Flooding decisions already installed do not include the new port.
+        backer.dpif.flowFlush();
+        LOG.info("{}: added interface {} on port {}", name, n, port.ofportText());
+        return ofport;
+    }
+
+    private int chooseOfport(int request) throws OfprotoException {
+        if (request == OFPP_LOCAL) {
+            return OFPP_LOCAL;
+        }
+        if (request > 0 && request < 0xff00) {
+            for (OfPort p : ports.values()) {
+                if (p.ofport() == request) {
+                    LOG.warn("{}: ofport_request {} is in use by {}; choosing another", name, request, p.name());
+                    return lowestFree();
+                }
+            }
+            return request;
+        }
+        return lowestFree();
+    }
+
+    private int lowestFree() throws OfprotoException {
+        for (int no = 1; no < 0xff00; no++) {
+            boolean used = false;
+            for (OfPort p : ports.values()) {
+                if (p.ofport() == no) {
+                    used = true;
+                    break;
+                }
+            }
+            if (!used) {
+                return no;
+            }
+        }
+        throw new OfprotoException("bridge " + name + " has no free OpenFlow port number");
+    }
+
+    @Override
+    public void portDel(String portName) {
+        OfPort port;
+        synchronized (this) {
+            port = ports.get(portName);
+            if (port == null) {
+                return;
+            }
+            Map<String, OfPort> p = new TreeMap<>(ports);
+            p.remove(portName);
+            Map<Integer, OfPort> o = new TreeMap<>(byOdp);
+            o.remove(port.odpPort());
+            ports = Map.copyOf(p);
+            byOdp = Map.copyOf(o);
+        }
+        backer.unbind(port.odpPort());
+        backer.dpif.portDel(port.odpPort());
+        macs.forgetPort(port.ofport());
+        backer.dpif.flowFlush();
+        LOG.info("{}: deleted interface {} on port {}", name, portName, port.ofportText());
+    }
+
+    @Override
+    public int ofport(String portName) {
+        OfPort p = ports.get(portName);
+        return p == null ? -1 : p.ofport();
+    }
+
+    @Override
+    public void setConfig(Map<String, String> otherConfig) {
+        int aging = parse(otherConfig.get("mac-aging-time"), MacLearning.DEFAULT_AGING_SECONDS);
+        int size = parse(otherConfig.get("mac-table-size"), MacLearning.DEFAULT_MAX_ENTRIES);
+        macs.configure(aging, size);
+        forwardBpdu = Boolean.parseBoolean(otherConfig.getOrDefault("forward-bpdu", "false"));
+    }
+
+    private static int parse(String s, int dflt) {
+        try {
+            return s == null ? dflt : Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    @Override
+    public void destroy() {
+        for (String p : ports.keySet()) {
+            portDel(p);
+        }
+        macs.flush();
+        service.destroyed(this);
+    }
+
+    /**
+     * The NORMAL action for a packet that missed the datapath (Open vSwitch's
+     * {@code xlate_normal}). Fills {@code mask} with the fields the decision used: the input port,
+     * both Ethernet addresses and the VLAN. Runs on a datapath thread.
+     */
+    DpActions translate(FlowKey key, FlowKey mask) {
+        OfPort in = byOdp.get(key.inPort());
+        if (in == null) {
+            return null;
+        }
+        mask.setDlSrc(-1L);
+        mask.setDlDst(-1L);
+        mask.setVlanTci(0xffff);
+        long src = key.dlSrc();
+        long dst = key.dlDst();
+        int vlan = key.hasVlan() ? key.vlanVid() : 0;
+        if ((src & 0x010000000000L) != 0) {
+            // A multicast source address is invalid: drop, as Open vSwitch does.
+            return DpActions.DROP;
+        }
+        if (!forwardBpdu && (dst & ~0xfL) == RESERVED_MCAST_BASE) {
+            return DpActions.DROP;
+        }
+        if (macs.learn(vlan, src, in.ofport(), System.currentTimeMillis())) {
+            // Flows that flooded toward this address, or saw it elsewhere, decide differently now.
+            invalidateMac(src);
+        }
+        DpActions.Builder actions = DpActions.builder();
+        boolean multicast = (dst & 0x010000000000L) != 0 || dst == BROADCAST;
+        int outOfport = multicast ? -1 : macs.lookup(vlan, dst);
+        if (outOfport >= 0) {
+            if (outOfport != in.ofport()) {
+                OfPort out = byOfport(outOfport);
+                if (out != null) {
+                    actions.output(out.odpPort());
+                }
+            }
+            return actions.build();
+        }
+        for (OfPort p : ports.values().stream().sorted((a, b) -> Integer.compare(a.ofport(), b.ofport())).toList()) {
+            if (p != in) {
+                actions.output(p.odpPort());
+            }
+        }
+        return actions.build();
+    }
+
+    private OfPort byOfport(int ofport) {
+        for (OfPort p : ports.values()) {
+            if (p.ofport() == ofport) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Deletes the datapath flows whose source or destination is {@code mac}. */
+    void invalidateMac(long mac) {
+        for (var f : backer.dpif.flowDump()) {
+            if ((f.mask().dlDst() != 0 && f.key().dlDst() == mac) || (f.mask().dlSrc() != 0 && f.key().dlSrc() == mac)) {
+                backer.dpif.flowDel(f.key(), f.mask());
+            }
+        }
+    }
+
+    /** Port by datapath number (for the revalidator). */
+    OfPort portByOdp(int odp) {
+        return byOdp.get(odp);
+    }
+}
