@@ -12,6 +12,9 @@ import java.lang.foreign.MemorySegment;
  * once every packet is back ({@link #inUse()} == 0), else it refuses.
  */
 public final class PacketBufferPool implements PacketPool, AutoCloseable {
+    /** Pools whose memory is not released yet, for {@code memory/show} and leak checks. */
+    private static final java.util.Set<PacketBufferPool> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Headroom in front of received data, as DPDK's RTE_PKTMBUF_HEADROOM. */
     public static final int HEADROOM = 128;
 
@@ -40,6 +43,17 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
             isFree[i] = true;
         }
         top = buffers;
+        LIVE.add(this);
+    }
+
+    /** Every pool whose memory is still allocated, in no order. */
+    public static java.util.List<PacketBufferPool> livePools() {
+        return java.util.List.copyOf(LIVE);
+    }
+
+    /** Native bytes this pool holds. */
+    public long bytes() {
+        return memory.byteSize();
     }
 
     public String name() { return name; }
@@ -94,6 +108,7 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
     private void closeNow() {
         if (!closed) {
             closed = true;
+            LIVE.remove(this);
             arena.close();
         }
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.jvswitch.api.dpif.DpifFlow;
 import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.packet.PacketBufferPool;
 import org.jvswitch.api.unixctl.UnixctlCommand;
 import org.jvswitch.api.unixctl.UnixctlException;
 
@@ -27,7 +28,8 @@ final class DpifNetdevCommands {
                 UnixctlCommand.of("dpif-netdev/pmd-stats-clear", "[-pmd core] [dp]", 0, 3, this::statsClear),
                 UnixctlCommand.of("dpif-netdev/pmd-rxq-show", "[-pmd core] [dp]", 0, 3, this::rxqShow),
                 UnixctlCommand.of("dpctl/dump-flows", "[dp]", 0, 1, this::dumpFlows),
-                UnixctlCommand.of("dpctl/del-flows", "[dp]", 0, 1, this::delFlows));
+                UnixctlCommand.of("dpctl/del-flows", "[dp]", 0, 1, this::delFlows),
+                UnixctlCommand.of("memory/show", "", 0, 0, this::memoryShow));
     }
 
     /** Parses "[-pmd core] [dp]": the datapath and the core filter (-2 for none). */
@@ -172,6 +174,31 @@ final class DpifNetdevCommands {
             sb.append(", actions:").append(f.actions()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Open vSwitch's memory/show: "key:value" counters on one line. Packet buffer counts cover
+     * every bundle's pools, so a port type that leaks shows here.
+     */
+    private String memoryShow(List<String> args) {
+        long flows = 0;
+        long ports = 0;
+        long pmds = 0;
+        for (DpNetdev dp : provider.datapaths()) {
+            flows += dp.dpcls.flows().size();
+            ports += dp.ports().size();
+            pmds += dp.pmdCount();
+        }
+        long pools = 0;
+        long inUse = 0;
+        long bytes = 0;
+        for (PacketBufferPool pool : PacketBufferPool.livePools()) {
+            pools++;
+            inUse += pool.inUse();
+            bytes += pool.bytes();
+        }
+        return "flows:" + flows + " packet-buffer-bytes:" + bytes + " packet-buffer-pools:" + pools
+                + " packet-buffers-in-use:" + inUse + " pmd-threads:" + pmds + " ports:" + ports + "\n";
     }
 
     private String delFlows(List<String> args) throws UnixctlException {
