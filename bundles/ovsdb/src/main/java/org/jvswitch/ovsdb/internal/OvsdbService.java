@@ -1,0 +1,229 @@
+package org.jvswitch.ovsdb.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jvswitch.api.ovsdb.DbChange;
+import org.jvswitch.api.ovsdb.DbListener;
+import org.jvswitch.api.ovsdb.DbSchema;
+import org.jvswitch.api.ovsdb.DbSnapshot;
+import org.jvswitch.api.ovsdb.DbSubscription;
+import org.jvswitch.api.ovsdb.DbTransaction;
+import org.jvswitch.api.ovsdb.Ovsdb;
+import org.jvswitch.api.ovsdb.OvsdbException;
+import org.jvswitch.ovsdb.internal.DbFile.CompactionPolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code Open_vSwitch} configuration database, in process: the ovsdb-server of jvswitch minus
+ * the wire protocol.
+ *
+ * <p>The file is named by framework property {@code jvswitch.db.file}, else
+ * {@code ${jvswitch.var}/conf.db}; with neither, the database lives in memory only. A new
+ * database (or one whose Open_vSwitch table is empty) gets its single Open_vSwitch row at once,
+ * because ovs-vsctl expects to find it.
+ *
+ * <p>Thread-safety: readers take {@link #snapshot()} (a volatile read of an immutable object) and
+ * never block. Commits are serialized by {@code commitLock}, which is held from precommit through
+ * the durable write, the publication of the new snapshot and the listener calls, so listeners see
+ * commits one at a time in commit order. Lock order: commitLock only; nothing else is locked.
+ */
+@Component(service = Ovsdb.class, immediate = true)
+public final class OvsdbService implements Ovsdb, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OvsdbService.class);
+    private static final String ROOT_TABLE = "Open_vSwitch";
+
+    private final DbSchema schema;
+    private final Map<String, TableSpec> specs;
+    private final Snapshot empty;
+    private final DbFile file;
+    private final Listeners listeners = new Listeners();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private volatile Snapshot current;
+    /** Guarded by commitLock. */
+    private boolean closed;
+
+    /** Activated by Declarative Services; the file comes from framework (or system) properties. */
+    @Activate
+    public OvsdbService(BundleContext context) throws IOException {
+        this(DbLocation.resolve(context::getProperty));
+    }
+
+    /** A database in {@code file}, or in memory only if null; for tests and embedding without OSGi. */
+    public OvsdbService(Path file) throws IOException {
+        this(file, CompactionPolicy.DEFAULT);
+    }
+
+    OvsdbService(Path file, CompactionPolicy policy) throws IOException {
+        this(file, SchemaReader.vswitch(), policy);
+    }
+
+    /** With another schema: tests of behaviour the Open vSwitch schema cannot show. */
+    OvsdbService(Path file, DbSchema schema, CompactionPolicy policy) throws IOException {
+        this.schema = schema;
+        Map<String, TableSpec> tables = new LinkedHashMap<>();
+        for (DbSchema.Table t : schema.tables().values()) {
+            tables.put(t.name(), new TableSpec(t));
+        }
+        this.specs = Collections.unmodifiableMap(tables);
+        this.empty = Snapshot.empty(specs);
+        if (file == null) {
+            this.file = null;
+            this.current = empty;
+        } else {
+            DbFile.Opened opened = DbFile.open(file, schema, specs, policy);
+            this.file = opened.file();
+            this.current = opened.snapshot();
+        }
+        try {
+            insertRootRowIfMissing();
+        } catch (OvsdbException e) {
+            close();
+            throw new IOException("cannot initialize the " + ROOT_TABLE + " table: " + e.error() + ": "
+                    + e.details(), e);
+        }
+    }
+
+    private void insertRootRowIfMissing() throws OvsdbException {
+        if (specs.containsKey(ROOT_TABLE) && current.table(ROOT_TABLE).rows().isEmpty()) {
+            DbTransaction txn = begin();
+            txn.insert(ROOT_TABLE, Map.of());
+            txn.comment("jvswitch: initialize database");
+            txn.commit();
+        }
+    }
+
+    @Deactivate
+    @Override
+    public void close() {
+        commitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (file != null) {
+                file.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: error closing the database: {}", file.path(), e.toString());
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return schema.name();
+    }
+
+    @Override
+    public DbSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public DbSnapshot snapshot() {
+        return current;
+    }
+
+    @Override
+    public DbTransaction begin() {
+        return new Txn(this::commit, specs, current);
+    }
+
+    @Override
+    public DbSubscription subscribe(DbListener listener) {
+        commitLock.lock();
+        try {
+            Snapshot now = current;
+            return listeners.add(listener, new DbChange(empty, now, allRows(now)));
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /**
+     * Precommit, durable write, publication, notification: the whole of ovsdb_txn_commit, under
+     * the commit lock. Nothing becomes visible if precommit or the write fails.
+     */
+    private DbSnapshot commit(Txn txn) throws OvsdbException {
+        if (commitLock.isHeldByCurrentThread()) {
+            // Only a listener can get here; committing now would notify out of commit order.
+            throw new IllegalStateException("a DbListener must not commit synchronously; hand the work to"
+                    + " another thread");
+        }
+        commitLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("database closed");
+            }
+            Snapshot before = current;
+            CommitPlan plan = Precommit.run(specs, txn.rowsAgainst(before));
+            if (plan.changes().isEmpty()) {
+                return before;
+            }
+            if (file != null) {
+                try {
+                    file.write(plan, txn.comment());
+                } catch (IOException e) {
+                    LOG.error("{}: cannot write transaction: {}", file.path(), e.toString());
+                    throw new OvsdbException("I/O error", file.path() + ": " + e.getMessage());
+                }
+            }
+            Snapshot after = plan.apply(before.version() + 1);
+            current = after;
+            listeners.fire(new DbChange(before, after, plan.changedRows()));
+            if (file != null) {
+                file.compactIfDue(after);
+            }
+            return after;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Rewrites the log as one record now (tests; a future appctl ovsdb-server/compact). */
+    void compact() throws IOException {
+        commitLock.lock();
+        try {
+            if (file != null) {
+                file.compact(current);
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private static Map<String, Set<UUID>> allRows(Snapshot s) {
+        Map<String, Set<UUID>> out = new LinkedHashMap<>();
+        for (TableData t : s.tables().values()) {
+            if (!t.rows().isEmpty()) {
+                Set<UUID> uuids = new LinkedHashSet<>();
+                for (Iterator<UUID> it = t.rows().keyIterator(); it.hasNext(); ) {
+                    uuids.add(it.next());
+                }
+                out.put(t.spec().name, Collections.unmodifiableSet(uuids));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public String toString() {
+        return "OvsdbService[" + (file == null ? "in memory" : file.path()) + ", " + current + "]";
+    }
+}
