@@ -1,0 +1,159 @@
+package org.jvswitch.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The distribution as users run it: {@code bin/jvswitch start|shell|stop}, driven by the real
+ * {@code ovs-appctl} from Debian's openvswitch-common through the run directory.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributionIT {
+    private static final Path DIST = Path.of(System.getProperty("jvswitch.dist", "../runtime/target/jvswitch"));
+    private static Path var;
+
+    record Result(int rc, String out, String err) {
+    }
+
+    static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("JVSWITCH_VAR", var.toString());
+        pb.environment().put("OVS_RUNDIR", var.resolve("run").toString());
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("out", ".txt");
+        Path err = Files.createTempFile("err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + cmd);
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    static Result jvswitch(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/jvswitch").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, Map.of());
+    }
+
+    static Result appctl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ovs-appctl"));
+        cmd.addAll(List.of(args));
+        return run(cmd, Map.of());
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        var = Files.createTempDirectory("jvswitch-dist");
+        long t0 = System.nanoTime();
+        Result r = jvswitch("start");
+        assertEquals(0, r.rc(), r.out() + r.err());
+        System.out.printf("jvswitch start: %d ms to an answering control socket%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Result r = jvswitch("stop");
+        Path pidfile = var.resolve("run/ovs-vswitchd.pid");
+        if (Files.exists(pidfile)) {
+            long pid = Long.parseLong(Files.readString(pidfile).trim());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        assertEquals(0, r.rc(), r.out() + r.err());
+    }
+
+    @Test
+    @Order(1)
+    void realOvsAppctlFindsTheSwitchThroughTheRunDirectory() throws Exception {
+        Result r = appctl("version");
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().startsWith("ovs-vswitchd (jvswitch) "), r.out());
+        Result bad = appctl("no-such-command");
+        assertEquals(2, bad.rc());
+        assertTrue(bad.err().contains("\"no-such-command\" is not a valid command (use \"list-commands\" to see a list of valid commands)"), bad.err());
+        Result list = appctl("list-commands");
+        for (String c : List.of("dpif-netdev/pmd-stats-show", "dpif/show", "fdb/show", "netdev-dummy/receive", "vlog/list", "memory/show")) {
+            assertTrue(list.out().contains("  " + c), c + " in " + list.out());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void shellConfiguresABridgeThatForwardsAndLearns() throws Exception {
+        Result r = jvswitch("shell", "vsctl:vsctl add-br br0 -- set bridge br0 datapath_type=netdev");
+        assertEquals(0, r.rc(), r.out() + r.err());
+        r = jvswitch("shell", "vsctl:vsctl add-port br0 p1 -- set Interface p1 type=dummy ofport_request=1");
+        assertEquals(0, r.rc(), r.out() + r.err());
+        r = jvswitch("shell", "vsctl:vsctl add-port br0 p2 -- set Interface p2 type=dummy ofport_request=2");
+        assertEquals(0, r.rc(), r.out() + r.err());
+
+        Result show = appctl("dpif/show");
+        assertEquals(0, show.rc(), show.err());
+        assertTrue(show.out().startsWith("netdev@ovs-netdev: hit:0 missed:0\n  br0:\n"), show.out());
+        assertTrue(show.out().contains("    br0 65534/"), show.out());
+        assertTrue(show.out().contains("    p1 1/"), show.out());
+
+        String flow = "in_port(1),eth(src=50:54:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),eth_type(0x0800),"
+                + "ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),udp(src=1000,dst=2000)";
+        Result recv = appctl("netdev-dummy/receive", "p1", flow);
+        assertEquals(0, recv.rc(), recv.err());
+        Result fdb = appctl("fdb/show", "br0");
+        assertEquals(" port  VLAN  MAC                Age\n    1     0  50:54:00:00:00:01    0\n", fdb.out());
+        Result tx = appctl("netdev-dummy/tx-dump", "p2");
+        assertEquals(1, tx.out().lines().count(), tx.out());
+        assertTrue(tx.out().startsWith("ffffffffffff505400000001"), tx.out());
+
+        Result stats = appctl("dpif-netdev/pmd-stats-show");
+        assertTrue(stats.out().contains("main thread:\n  packets received: 1\n"), stats.out());
+        assertTrue(stats.out().contains("  miss with success upcall: 1\n"), stats.out());
+
+        Result noBridge = appctl("fdb/show", "br9");
+        assertEquals(2, noBridge.rc());
+        assertTrue(noBridge.err().startsWith("no such bridge\n"), noBridge.err());
+        Result badPacket = appctl("netdev-dummy/receive", "p1", "eth(src=zz)");
+        assertEquals(2, badPacket.rc());
+        assertTrue(badPacket.err().startsWith("syntax error"), badPacket.err());
+    }
+
+    @Test
+    @Order(3)
+    void shellExitsNonZeroWithOvsVsctlsErrorText() throws Exception {
+        Result r = jvswitch("shell", "vsctl:vsctl del-port br0 nosuch");
+        assertTrue(r.rc() != 0);
+        assertTrue((r.out() + r.err()).contains("ovs-vsctl: no port named nosuch"), r.out() + r.err());
+    }
+
+    @Test
+    @Order(4)
+    void configurationSurvivesARestart() throws Exception {
+        assertEquals(0, jvswitch("stop").rc());
+        assertTrue(!Files.exists(var.resolve("run/ovs-vswitchd.pid")), "pid file removed at stop");
+        Result r = jvswitch("start");
+        assertEquals(0, r.rc(), r.out() + r.err());
+        Result ports = jvswitch("shell", "vsctl:vsctl list-ports br0");
+        assertEquals("p1\np2\n", ports.out());
+        Result ofport = jvswitch("shell", "vsctl:vsctl get Interface p2 ofport");
+        assertEquals("2\n", ofport.out());
+        assertTrue(Files.readString(var.resolve("log/jvswitch.log"), StandardCharsets.UTF_8).contains("added interface p2"));
+    }
+}
