@@ -1,0 +1,91 @@
+package org.jvswitch.netdev.dummy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jvswitch.api.netdev.NetdevException;
+import org.jvswitch.api.packet.DpPacketBatch;
+import org.jvswitch.api.unixctl.UnixctlException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DummyCommandsTest {
+    private DummyNetdev p1;
+
+    @AfterEach
+    void tearDown() {
+        if (p1 != null) {
+            p1.destruct();
+        }
+    }
+
+    private DummyNetdev open(String name, Map<String, String> options) throws NetdevException {
+        p1 = (DummyNetdev) new DummyProviders.Dummy().construct(name, options);
+        return p1;
+    }
+
+    @Test
+    void receiveQueuesHexAndFlowPacketsThatTheDatapathThenPolls() throws Exception {
+        DummyNetdev dev = open("p1", Map.of());
+        String hex = "ffffffffffff505400000001080045000014000000004000000000000a0000010a000002";
+        DummyCommands.receive(List.of("p1", hex,
+                "eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,ttl=64),udp(src=1,dst=2)",
+                "--len", "128"));
+        DpPacketBatch batch = new DpPacketBatch();
+        assertEquals(2, dev.rxq(0).recv(batch));
+        assertEquals(hex, PacketSpec.toHex(batch.get(0).toByteArray()));
+        byte[] flow = batch.get(1).toByteArray();
+        assertEquals(128, flow.length);
+        assertEquals("505400000002505400000001" + "0800" + "4500", PacketSpec.toHex(flow).substring(0, 32));
+        assertEquals(0, PacketSpec.checksum(flow, 14, 20), "valid IPv4 header checksum");
+        assertEquals(128 - 14, ((flow[16] & 0xff) << 8) | (flow[17] & 0xff), "IP length covers the padding");
+        batch.freeAll();
+        assertEquals(2, dev.stats().rxPackets());
+    }
+
+    @Test
+    void badInputGetsOpenVswitchsErrorsAndQueuesNothing() throws Exception {
+        DummyNetdev dev = open("p1", Map.of("n_rxq", "2"));
+        assertEquals("no such dummy netdev",
+                assertThrows(UnixctlException.class, () -> DummyCommands.receive(List.of("nope", "00"))).getMessage());
+        assertEquals("bad rx queue id.",
+                assertThrows(UnixctlException.class, () -> DummyCommands.receive(List.of("p1", "--qid", "2", "00"))).getMessage());
+        assertEquals("too small packet len", assertThrows(UnixctlException.class,
+                () -> DummyCommands.receive(List.of("p1", "eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),eth_type(0x0800)", "--len", "20"))).getMessage());
+        String err = assertThrows(UnixctlException.class, () -> DummyCommands.receive(List.of("p1",
+                "eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),eth_type(0x0800)", "eth(src=zz)"))).getMessage();
+        assertTrue(err.startsWith("syntax error at"), err);
+        DpPacketBatch batch = new DpPacketBatch();
+        assertEquals(0, dev.rxq(0).recv(batch), "a bad packet in the list injects none of them");
+        assertEquals(0, dev.buffersInUse());
+    }
+
+    @Test
+    void sentPacketsAreDumpedOnceAndAdminStateDownDrops() throws Exception {
+        DummyNetdev dev = open("p1", Map.of());
+        DummyCommands.receive(List.of("p1", "eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),eth_type(0x0806),arp(sip=10.0.0.1,tip=10.0.0.2,op=1,sha=50:54:00:00:00:01,tha=00:00:00:00:00:00)"));
+        DpPacketBatch batch = new DpPacketBatch();
+        dev.rxq(0).recv(batch);
+        dev.send(0, batch, false);
+        String dump = DummyCommands.txDump(List.of("p1"));
+        assertTrue(dump.startsWith("5054000000025054000000010806000108000604000150540000000"), dump);
+        assertEquals("", DummyCommands.txDump(List.of("p1")));
+        assertEquals("OK\n", DummyCommands.setAdminState(List.of("p1", "down")));
+        assertEquals("1 packet(s) dropped: no buffer, queue full or port down\n",
+                DummyCommands.receive(List.of("p1", "ffffffffffff5054000000010800")));
+        assertEquals("Invalid Admin State",
+                assertThrows(UnixctlException.class, () -> DummyCommands.setAdminState(List.of("sideways"))).getMessage());
+        assertEquals(0, dev.buffersInUse());
+    }
+
+    @Test
+    void badOptionsAreRefused() {
+        NetdevException e = assertThrows(NetdevException.class, () -> open("p9", Map.of("n_rxq", "0")));
+        assertEquals("invalid n_rxq 0: expected 1 to 64", e.getMessage());
+        assertEquals(NetdevException.EINVAL, e.errno());
+    }
+}

@@ -1,0 +1,152 @@
+package org.jvswitch.ofproto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.DpifProvider;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.netdev.Netdev;
+import org.jvswitch.api.netdev.NetdevStats;
+import org.jvswitch.api.netdev.Rxq;
+import org.jvswitch.api.ofproto.Ofproto;
+import org.jvswitch.api.packet.DpPacketBatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The NORMAL action as a bridge with three ports decides it. */
+class NormalSwitchingTest {
+    private static final long A = 0x505400000001L;
+    private static final long B = 0x505400000002L;
+    private static final long BCAST = 0xffffffffffffL;
+
+    private final RecordingDpif dpif = new RecordingDpif();
+    private OfprotoServiceImpl service;
+    private OfprotoDpif br0;
+    private int odpLocal;
+    private int odp1;
+    private int odp2;
+
+    private static Netdev netdev(String name) {
+        return new Netdev() {
+            @Override public String name() { return name; }
+            @Override public String type() { return "dummy"; }
+            @Override public int nRxq() { return 0; }
+            @Override public Rxq rxq(int i) { throw new IndexOutOfBoundsException(); }
+            @Override public int nTxq() { return 1; }
+            @Override public int send(int txq, DpPacketBatch batch, boolean c) { batch.freeAll(); return 0; }
+            @Override public long mac() { return 0; }
+            @Override public int mtu() { return 1500; }
+            @Override public boolean carrier() { return true; }
+            @Override public NetdevStats stats() { return NetdevStats.ZERO; }
+            @Override public void destruct() { }
+        };
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        service = new OfprotoServiceImpl();
+        service.addDpifProvider(new DpifProvider() {
+            @Override public String type() { return "netdev"; }
+            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
+        });
+        br0 = (OfprotoDpif) service.create("br0", "netdev");
+        assertEquals(Ofproto.OFPP_LOCAL, br0.portAdd(netdev("br0"), Ofproto.OFPP_LOCAL));
+        assertEquals(1, br0.portAdd(netdev("p1"), -1));
+        assertEquals(7, br0.portAdd(netdev("p2"), 7));
+        odpLocal = 1;
+        odp1 = 2;
+        odp2 = 3;
+    }
+
+    @AfterEach
+    void tearDown() {
+        service.deactivate();
+    }
+
+    private DpActions packet(int inOdp, long src, long dst, FlowKey mask) {
+        FlowKey key = new FlowKey();
+        key.setInPort(inOdp);
+        key.setDlSrc(src);
+        key.setDlDst(dst);
+        key.setDlType(FlowKey.ETH_TYPE_IP);
+        return dpif.handler.upcall(null, key, mask);
+    }
+
+    @Test
+    void floodsUnknownThenForwardsToTheLearnedPortOnly() {
+        FlowKey mask = new FlowKey();
+        assertEquals(List.of(odp2, odpLocal), outputs(packet(odp1, A, BCAST, mask)), "flooded in OpenFlow port order");
+        assertEquals(-1L & 0xffffffffffffL, mask.dlSrc());
+        assertEquals(-1L & 0xffffffffffffL, mask.dlDst());
+        assertEquals(0, mask.dlType(), "NORMAL does not look at the EtherType");
+        assertEquals(List.of(odp1), outputs(packet(odp2, B, A, new FlowKey())));
+        assertEquals(List.of(odp2), outputs(packet(odp1, A, B, new FlowKey())));
+    }
+
+    @Test
+    void neverHairpinsAndDropsInvalidSourcesAndBridgeProtocols() {
+        packet(odp1, A, BCAST, new FlowKey());
+        assertTrue(packet(odp1, B, A, new FlowKey()).isDrop(), "A lives on the input port");
+        assertTrue(packet(odp1, 0x010000000001L, B, new FlowKey()).isDrop(), "multicast source");
+        assertTrue(packet(odp1, A, 0x0180c2000000L, new FlowKey()).isDrop(), "STP BPDU");
+    }
+
+    @Test
+    void aMovedAddressFollowsItsNewPort() {
+        packet(odp1, A, BCAST, new FlowKey());
+        assertEquals(1, br0.macs.lookup(0, A));
+        packet(odp2, A, BCAST, new FlowKey());
+        assertEquals(7, br0.macs.lookup(0, A));
+        assertEquals(List.of(odp2), outputs(packet(odp1, B, A, new FlowKey())));
+    }
+
+    @Test
+    void fdbShowListsLearnedAddressesLikeOpenVswitch() throws Exception {
+        packet(odp1, A, BCAST, new FlowKey());
+        packet(odpLocal, B, BCAST, new FlowKey());
+        String out = new OfprotoCommands(service).fdbShow(List.of("br0"));
+        assertEquals(" port  VLAN  MAC                Age\n"
+                + "    1     0  50:54:00:00:00:01    0\n"
+                + "LOCAL     0  50:54:00:00:00:02    0\n", out);
+    }
+
+    @Test
+    void deletingAPortForgetsItsAddresses() {
+        packet(odp2, A, BCAST, new FlowKey());
+        br0.portDel("p2");
+        assertEquals(-1, br0.macs.lookup(0, A));
+        assertFalse(dpif.ports.stream().anyMatch(p -> p.name().equals("p2")));
+        assertEquals(List.of(odpLocal), outputs(packet(odp1, B, A, new FlowKey())));
+    }
+
+    private static List<Integer> outputs(DpActions a) {
+        int[] prog = a.program();
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < prog.length; i += 2) {
+            assertEquals(DpActions.OUTPUT, prog[i]);
+            out.add(prog[i + 1]);
+        }
+        return out;
+    }
+
+    @Test
+    void macTableAgesAndCaps() {
+        MacLearning ml = new MacLearning();
+        ml.configure(15, 10);
+        for (int i = 0; i < 12; i++) {
+            ml.learn(0, i, 1, 1000);
+        }
+        assertEquals(10, ml.size());
+        assertEquals(-1, ml.lookup(0, 0), "least recently used evicted");
+        assertFalse(ml.learn(0, 5, 1, 2000), "refresh is no change");
+        assertTrue(ml.learn(0, 5, 2, 2000), "a move is a change");
+        assertEquals(9, ml.expire(1000 + 15_000));
+        assertEquals(1, ml.size());
+        assertEquals(2, ml.lookup(0, 5));
+    }
+}

@@ -1,0 +1,41 @@
+package org.jvswitch.ofproto;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.Dpif;
+import org.jvswitch.api.dpif.DpifFlow;
+import org.jvswitch.api.dpif.DpifPort;
+import org.jvswitch.api.dpif.DpifStats;
+import org.jvswitch.api.dpif.UpcallHandler;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.netdev.Netdev;
+import org.jvswitch.api.packet.DpPacket;
+
+/** A test adapter datapath: numbers ports from 1 and counts flushes; no packets move. */
+final class RecordingDpif implements Dpif {
+    final List<DpifPort> ports = new ArrayList<>();
+    UpcallHandler handler;
+    int flushes;
+    private int next = 1;
+
+    @Override public String name() { return "ovs-netdev"; }
+    @Override public String type() { return "netdev"; }
+
+    @Override
+    public int portAdd(Netdev netdev, int requestedPortNo) {
+        int no = next++;
+        ports.add(new DpifPort(no, netdev.name(), netdev.type(), netdev));
+        return no;
+    }
+
+    @Override public void portDel(int portNo) { ports.removeIf(p -> p.portNo() == portNo); }
+    @Override public List<DpifPort> ports() { return ports; }
+    @Override public void setUpcallHandler(UpcallHandler h) { handler = h; }
+    @Override public void flowFlush() { flushes++; }
+    @Override public boolean flowDel(FlowKey maskedKey, FlowKey mask) { return false; }
+    @Override public List<DpifFlow> flowDump() { return List.of(); }
+    @Override public void execute(DpPacket packet, DpActions actions) { packet.free(); }
+    @Override public DpifStats stats() { return new DpifStats(0, 0, 0, 0); }
+}
