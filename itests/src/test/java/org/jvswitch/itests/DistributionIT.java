@@ -107,6 +107,9 @@ class DistributionIT {
         r = jvswitch("shell", "vsctl:vsctl add-port br0 p2 -- set Interface p2 type=dummy ofport_request=2");
         assertEquals(0, r.rc(), r.out() + r.err());
 
+        // netdev-dummy is hot-deployed from deploy/ and may arrive just after start returns.
+        awaitShell("vsctl:vsctl get Interface p2 ofport", "2\n");
+        awaitShell("vsctl:vsctl get Interface p1 ofport", "1\n");
         Result show = appctl("dpif/show");
         assertEquals(0, show.rc(), show.err());
         assertTrue(show.out().startsWith("netdev@ovs-netdev: hit:0 missed:0\n  br0:\n"), show.out());
@@ -152,8 +155,41 @@ class DistributionIT {
         assertEquals(0, r.rc(), r.out() + r.err());
         Result ports = jvswitch("shell", "vsctl:vsctl list-ports br0");
         assertEquals("p1\np2\n", ports.out());
-        Result ofport = jvswitch("shell", "vsctl:vsctl get Interface p2 ofport");
-        assertEquals("2\n", ofport.out());
+        awaitShell("vsctl:vsctl get Interface p2 ofport", "2\n");
         assertTrue(Files.readString(var.resolve("log/jvswitch.log"), StandardCharsets.UTF_8).contains("added interface p2"));
+    }
+
+    @Test
+    @Order(5)
+    void removingADriverJarFromDeployDetachesItsPortsUntilItIsBack() throws Exception {
+        Path jar = DIST.resolve("deploy/jvswitch-netdev-dummy.jar");
+        Path aside = Files.createTempDirectory("aside").resolve("jvswitch-netdev-dummy.jar");
+        awaitShell("vsctl:vsctl get Interface p1 ofport", "1\n");
+        Files.move(jar, aside);
+        try {
+            awaitShell("vsctl:vsctl get Interface p1 ofport", "-1\n");
+            Result err = jvswitch("shell", "vsctl:vsctl get Interface p1 error");
+            assertTrue(err.out().startsWith("\"could not open network device p1 (Address family not supported by protocol)"),
+                    err.out());
+            assertTrue(err.out().contains("of unknown type dummy"), err.out());
+        } finally {
+            Files.move(aside, jar);
+        }
+        awaitShell("vsctl:vsctl get Interface p1 ofport", "1\n");
+        awaitShell("vsctl:vsctl get Interface p1 error", "[]\n");
+    }
+
+    /** Runs a shell command until it prints {@code expected} (the bridge applies changes asynchronously). */
+    private static void awaitShell(String line, String expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        Result r;
+        do {
+            r = jvswitch("shell", line);
+            if (r.rc() == 0 && r.out().equals(expected)) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("'" + line + "' printed " + r.out() + r.err() + ", expected " + expected);
     }
 }
