@@ -31,8 +31,9 @@ final class Backer implements UpcallHandler {
         byOdpPort.put(odpPort, ofproto);
     }
 
-    void unbind(int odpPort) {
-        byOdpPort.remove(odpPort);
+    /** Forgets {@code odpPort} if it still belongs to {@code ofproto} (the number may be reused). */
+    void unbind(int odpPort, OfprotoDpif ofproto) {
+        byOdpPort.remove(odpPort, ofproto);
     }
 
     @Override

@@ -122,8 +122,14 @@ final class OfprotoDpif implements Ofproto {
             ports = Map.copyOf(p);
             byOdp = Map.copyOf(o);
         }
-        backer.unbind(port.odpPort());
-        backer.dpif.portDel(port.odpPort());
+        backer.unbind(port.odpPort(), this);
+        // If the netdev's provider stopped, the datapath already dropped the port and may have
+        // given its number to another port since: delete only what is still ours.
+        boolean stillOurs = backer.dpif.ports().stream()
+                .anyMatch(p -> p.portNo() == port.odpPort() && p.netdev() == port.netdev());
+        if (stillOurs) {
+            backer.dpif.portDel(port.odpPort());
+        }
         macs.forgetPort(port.ofport());
         backer.dpif.flowFlush();
         LOG.info("{}: deleted interface {} on port {}", name, portName, port.ofportText());

@@ -174,34 +174,20 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
             }
         }
         errors.clear();
+        // Work out every bridge's wanted interfaces first, then close what is stale everywhere
+        // before opening anything, so a freed datapath port number is never reused while the
+        // bridge that held it still thinks it has it.
         Set<String> claimed = new HashSet<>();
+        Map<String, Map<String, Bridge.Wanted>> wantedByBridge = new LinkedHashMap<>();
+        for (DbRow br : wantedBridges.values()) {
+            wantedByBridge.put(br.getString("name"), wantedInterfaces(s, br, claimed));
+        }
+        for (Map.Entry<String, Bridge> e : bridges.entrySet()) {
+            e.getValue().removeStale(wantedByBridge.getOrDefault(e.getKey(), Map.of()));
+        }
         for (DbRow br : wantedBridges.values()) {
             String name = br.getString("name");
-            Map<String, Bridge.Wanted> wanted = new LinkedHashMap<>();
-            Map<UUID, String> rowErrors = new HashMap<>();
-            for (Object portRef : br.getSet("ports")) {
-                DbRow port = s.row("Port", (UUID) portRef);
-                if (port == null) {
-                    continue;
-                }
-                Set<Object> ifaces = port.getSet("interfaces");
-                for (Object ifaceRef : ifaces) {
-                    DbRow iface = s.row("Interface", (UUID) ifaceRef);
-                    if (iface == null) {
-                        continue;
-                    }
-                    Bridge.Wanted w = Bridge.Wanted.of(iface);
-                    if (ifaces.size() > 1) {
-                        rowErrors.put(w.uuid(), "port " + port.getString("name") + " has " + ifaces.size()
-                                + " interfaces: bonds are not supported yet");
-                    } else if (!claimed.add(w.name())) {
-                        rowErrors.put(w.uuid(), "could not open network device " + w.name()
-                                + " (File exists): interface " + w.name() + " is already in use");
-                    } else {
-                        wanted.put(w.name(), w);
-                    }
-                }
-            }
+            Map<String, Bridge.Wanted> wanted = wantedByBridge.get(name);
             Bridge b = bridges.get(name);
             if (b == null) {
                 try {
@@ -211,21 +197,50 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                 } catch (OfprotoException e) {
                     LOG.warn("bridge {}: {}", name, e.getMessage());
                     for (Bridge.Wanted w : wanted.values()) {
-                        rowErrors.put(w.uuid(), e.getMessage());
+                        errors.put(w.uuid(), e.getMessage());
                     }
-                    errors.putAll(rowErrors);
                     continue;
                 }
             }
-            b.removeStale(wanted);
             for (Bridge.Wanted w : wanted.values()) {
                 String error = b.ensure(w);
                 if (error != null) {
-                    rowErrors.put(w.uuid(), error);
+                    errors.put(w.uuid(), error);
                 }
             }
-            errors.putAll(rowErrors);
         }
+    }
+
+    /**
+     * The interfaces a Bridge row asks for, by name. Interfaces that cannot be opened as asked
+     * (a bond, a name another bridge already claimed) get their error recorded instead.
+     */
+    private Map<String, Bridge.Wanted> wantedInterfaces(DbSnapshot s, DbRow br, Set<String> claimed) {
+        Map<String, Bridge.Wanted> wanted = new LinkedHashMap<>();
+        for (Object portRef : br.getSet("ports")) {
+            DbRow port = s.row("Port", (UUID) portRef);
+            if (port == null) {
+                continue;
+            }
+            Set<Object> ifaces = port.getSet("interfaces");
+            for (Object ifaceRef : ifaces) {
+                DbRow iface = s.row("Interface", (UUID) ifaceRef);
+                if (iface == null) {
+                    continue;
+                }
+                Bridge.Wanted w = Bridge.Wanted.of(iface);
+                if (ifaces.size() > 1) {
+                    errors.put(w.uuid(), "port " + port.getString("name") + " has " + ifaces.size()
+                            + " interfaces: bonds are not supported yet");
+                } else if (!claimed.add(w.name())) {
+                    errors.put(w.uuid(), "could not open network device " + w.name()
+                            + " (File exists): interface " + w.name() + " is already in use");
+                } else {
+                    wanted.put(w.name(), w);
+                }
+            }
+        }
+        return wanted;
     }
 
     private static String datapathType(DbRow br) {

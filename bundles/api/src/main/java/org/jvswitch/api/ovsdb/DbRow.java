@@ -4,7 +4,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** An immutable row. Columns not set hold their type's default (0, "", false, empty set or map). */
+/**
+ * An immutable row. Columns not set hold their type's default: 0, "", false, an empty set or map,
+ * or, for a set whose minimum size is 1, one default atom (the all-zero UUID for references), as
+ * in Open vSwitch.
+ */
 public interface DbRow {
     String table();
 
