@@ -40,6 +40,15 @@ public abstract class JvswitchTestSupport {
     @Inject
     protected Ovsdb db;
 
+    /**
+     * Pax Exam evaluates the configuration once per class, so tests of a class share the state
+     * directory: each starts from a database without bridges.
+     */
+    @org.junit.Before
+    public void startFromAnEmptySwitch() throws Exception {
+        vsctl("--if-exists", "del-br", "br0");
+    }
+
     static MavenArtifactProvisionOption jvs(String artifact) {
         return mavenBundle("org.jvswitch", artifact, VERSION);
     }
