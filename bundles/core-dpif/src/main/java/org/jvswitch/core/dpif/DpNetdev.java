@@ -83,9 +83,13 @@ final class DpNetdev implements Dpif {
     @Override
     public synchronized int portAdd(Netdev netdev, int requestedPortNo) throws DpifException {
         DpPort[] table = portTable;
+        // The datapath's own name is taken, as Open vSwitch's port 0 holds it.
+        if (netdev.name().equals(name)) {
+            throw new DpifException("File exists");
+        }
         for (DpPort p : table) {
             if (p != null && (p.netdev == netdev || p.netdev.name().equals(netdev.name()))) {
-                throw new DpifException("port " + netdev.name() + " already exists in datapath " + name);
+                throw new DpifException("File exists");
             }
         }
         int no = requestedPortNo;

@@ -140,7 +140,9 @@ class DpNetdevTest {
         dp.portAdd(a, 5);
         DpifException e = assertThrows(DpifException.class, () -> dp.portAdd(b, 5));
         assertEquals("port number 5 already in use by a", e.getMessage());
-        assertThrows(DpifException.class, () -> dp.portAdd(a, -1));
+        assertEquals("File exists", assertThrows(DpifException.class, () -> dp.portAdd(a, -1)).getMessage());
+        Netdev reserved = registry.open("ovs-netdev", "q", Map.of());
+        assertEquals("File exists", assertThrows(DpifException.class, () -> dp.portAdd(reserved, -1)).getMessage());
         assertEquals(1, dp.ports().size());
     }
 
