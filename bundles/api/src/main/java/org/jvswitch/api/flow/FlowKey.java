@@ -11,15 +11,18 @@ import org.jvswitch.api.packet.DpPacket;
  * allocating.
  *
  * <pre>
- * w0: in_port(32) | dl_type(16) | vlan_tci(16, with CFI bit set when tagged)
+ * w0: in_port(32) | dl_type(16) | vlan_tci(16: outer tag, CFI bit set when tagged)
  * w1: dl_dst(48)            w2: dl_src(48)
  * w3: nw_src(32) | nw_dst(32)          (IPv4; ARP sender/target IP)
  * w4: nw_proto(8) | nw_tos(8) | nw_ttl(8) | nw_frag(8) | tp_src(16) | tp_dst(16)   (ARP opcode in nw_proto)
  * w5,w6: ipv6_src (ARP: arp_sha in w5, arp_tha in w6)     w7,w8: ipv6_dst
+ * w9: recirc_id(32) | inner vlan_tci(16, 802.1ad) | tcp_flags(16)
+ * w10: pkt_mark(32) | ipv6_label(32)
+ * w11,w12: nd_target       w13: nd_sll (neighbour solicitation) or nd_tll (advertisement)
  * </pre>
  */
 public final class FlowKey {
-    public static final int WORDS = 9;
+    public static final int WORDS = 14;
     public static final int ETH_TYPE_IP = 0x0800;
     public static final int ETH_TYPE_ARP = 0x0806;
     public static final int ETH_TYPE_VLAN = 0x8100;
@@ -47,6 +50,11 @@ public final class FlowKey {
     public int nwFrag() { return (int) (w[4] >>> 32) & 0xff; }
     public int tpSrc() { return (int) (w[4] >>> 16) & 0xffff; }
     public int tpDst() { return (int) w[4] & 0xffff; }
+    public int recircId() { return (int) (w[9] >>> 32); }
+    public int innerVlanTci() { return (int) (w[9] >>> 16) & 0xffff; }
+    public int tcpFlags() { return (int) w[9] & 0xffff; }
+    public int pktMark() { return (int) (w[10] >>> 32); }
+    public int ipv6Label() { return (int) w[10] & 0xfffff; }
 
     public void setInPort(int port) { w[0] = (w[0] & 0xffffffffL) | ((long) port << 32); }
     public void setDlType(int t) { w[0] = (w[0] & ~0xffff0000L) | ((long) (t & 0xffff) << 16); }
@@ -69,35 +77,66 @@ public final class FlowKey {
         }
     }
 
-    /** True if {@code key & mask} equals this (already masked) key. */
-    public boolean matchesMasked(FlowKey key, FlowKey mask) {
-        for (int i = 0; i < WORDS; i++) {
-            if ((key.w[i] & mask.w[i]) != w[i]) {
+    /**
+     * Hash for exact-match caches: mixes only the words that vary most between flows (ports,
+     * addresses, the 5-tuple, the low IPv6 words, recirculation), as Open vSwitch hashes the
+     * 5-tuple rather than the whole miniflow. Equal keys hash equal; a collision costs one compare.
+     */
+    public int hash() {
+        long h = mix(0x9E3779B97F4A7C15L, w[0]);
+        h = mix(h, w[1] ^ (w[2] << 7));
+        h = mix(h, w[3] ^ w[8]);
+        h = mix(h, w[4] ^ w[6] ^ w[9]);
+        return (int) h ^ (int) (h >>> 32);
+    }
+
+    private static long mix(long h, long v) {
+        h = (h ^ v) * 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    /** Hash over the words listed in {@code words} of {@code key & mask} (a classifier subtable's hash). */
+    public static int hashMasked(FlowKey key, FlowKey mask, int[] words) {
+        long h = 0x9E3779B97F4A7C15L;
+        long[] k = key.w;
+        long[] m = mask.w;
+        for (int i = 0; i < words.length; i++) {
+            int j = words[i];
+            h = mix(h, k[j] & m[j]);
+        }
+        return (int) h ^ (int) (h >>> 32);
+    }
+
+    /** True if {@code key & mask} equals this masked key on the listed words (the others are zero in the mask). */
+    public boolean matchesMasked(FlowKey key, FlowKey mask, int[] words) {
+        long[] k = key.w;
+        long[] m = mask.w;
+        for (int i = 0; i < words.length; i++) {
+            int j = words[i];
+            if ((k[j] & m[j]) != w[j]) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Hash of the whole key. */
-    public int hash() {
-        long h = 0x9E3779B97F4A7C15L;
-        for (int i = 0; i < WORDS; i++) {
-            h = (h ^ w[i]) * 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
+    /** Indices of the words where this key (as a mask) has any bit set. */
+    public int[] nonZeroWords() {
+        int n = 0;
+        for (long v : w) {
+            if (v != 0) {
+                n++;
+            }
         }
-        return (int) h ^ (int) (h >>> 32);
+        int[] out = new int[n];
+        for (int i = 0, j = 0; i < WORDS; i++) {
+            if (w[i] != 0) {
+                out[j++] = i;
+            }
+        }
+        return out;
     }
 
-    /** Hash of {@code key & mask}, equal to {@code hash()} of the masked key. */
-    public static int hashMasked(FlowKey key, FlowKey mask) {
-        long h = 0x9E3779B97F4A7C15L;
-        for (int i = 0; i < WORDS; i++) {
-            h = (h ^ (key.w[i] & mask.w[i])) * 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-        }
-        return (int) h ^ (int) (h >>> 32);
-    }
 
     @Override
     public boolean equals(Object o) {
@@ -110,13 +149,16 @@ public final class FlowKey {
     }
 
     /**
-     * Parses the headers of {@code p} into this key (Open vSwitch's {@code miniflow_extract}).
-     * Truncated or malformed headers leave the fields they would fill at zero; never throws.
+     * Parses the headers of {@code p} into this key (Open vSwitch's {@code miniflow_extract}),
+     * with the packet's metadata (recirculation id, mark). Truncated or malformed headers leave
+     * the fields they would fill at zero; never reads past the packet and never throws.
      */
     public void extract(DpPacket p, int inPort) {
         clear();
         int len = p.length();
         w[0] = (long) inPort << 32;
+        w[9] = (long) p.recircId << 32;
+        w[10] = (long) p.mark << 32;
         if (len < 14) {
             return;
         }
@@ -124,13 +166,21 @@ public final class FlowKey {
         w[2] = p.getMac(6);
         int off = 12;
         int type = p.getU16(off);
-        if ((type == ETH_TYPE_VLAN || type == ETH_TYPE_VLAN_8021AD) && len >= off + 6) {
-            int tci = p.getU16(off + 2);
-            setVlanTci(tci | VLAN_CFI);
+        if (type == ETH_TYPE_VLAN || type == ETH_TYPE_VLAN_8021AD) {
+            if (len < off + 6) {
+                return;
+            }
+            setVlanTci(p.getU16(off + 2) | VLAN_CFI);
             off += 4;
             type = p.getU16(off);
-        } else if (type == ETH_TYPE_VLAN || type == ETH_TYPE_VLAN_8021AD) {
-            return;
+            if (type == ETH_TYPE_VLAN || type == ETH_TYPE_VLAN_8021AD) {
+                if (len < off + 6) {
+                    return;
+                }
+                w[9] |= (long) ((p.getU16(off + 2) | VLAN_CFI) & 0xffff) << 16;
+                off += 4;
+                type = p.getU16(off);
+            }
         }
         off += 2;
         if (type < 0x600) {
@@ -165,7 +215,7 @@ public final class FlowKey {
         }
         long w4 = ((long) proto << 56) | ((long) tos << 48) | ((long) ttl << 40) | ((long) frag << 32);
         if ((frag & FRAG_LATER) == 0) {
-            w4 |= transportPorts(p, off + ihl, len, proto);
+            w4 |= transport(p, off + ihl, len, proto);
         }
         w[4] = w4;
     }
@@ -182,9 +232,69 @@ public final class FlowKey {
         w[6] = ((long) p.getI32(off + 16) << 32) | (p.getI32(off + 20) & 0xffffffffL);
         w[7] = ((long) p.getI32(off + 24) << 32) | (p.getI32(off + 28) & 0xffffffffL);
         w[8] = ((long) p.getI32(off + 32) << 32) | (p.getI32(off + 36) & 0xffffffffL);
-        long w4 = ((long) next << 56) | ((long) tos << 48) | ((long) hlim << 40);
-        w4 |= transportPorts(p, off + 40, len, next);
+        w[10] |= vtc & 0xfffff;
+        off += 40;
+        int frag = 0;
+        // Walk the extension headers to the upper-layer protocol (Open vSwitch's parse_ipv6_ext_hdrs).
+        for (int hops = 0; hops < 8; hops++) {
+            if (next == 0 || next == 43 || next == 60) {           // hop-by-hop, routing, destination options
+                if (len < off + 8) {
+                    return;
+                }
+                next = p.getU8(off);
+                off += (p.getU8(off + 1) + 1) * 8;
+            } else if (next == 51) {                                // authentication header
+                if (len < off + 8) {
+                    return;
+                }
+                next = p.getU8(off);
+                off += (p.getU8(off + 1) + 2) * 4;
+            } else if (next == 44) {                                // fragment
+                if (len < off + 8) {
+                    return;
+                }
+                int offFlags = p.getU16(off + 2);
+                next = p.getU8(off);
+                frag = FRAG_ANY | ((offFlags & 0xfff8) != 0 ? FRAG_LATER : 0);
+                off += 8;
+                if ((frag & FRAG_LATER) != 0) {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        long w4 = ((long) next << 56) | ((long) tos << 48) | ((long) hlim << 40) | ((long) frag << 32);
+        if ((frag & FRAG_LATER) == 0 && off <= len) {
+            w4 |= transport(p, off, len, next);
+            if (next == 58) {
+                extractNd(p, off, len);
+            }
+        }
         w[4] = w4;
+    }
+
+    /** Neighbour discovery: target address and the link-layer address option. */
+    private void extractNd(DpPacket p, int off, int len) {
+        int type = p.getU8(off);
+        if ((type != 135 && type != 136) || len < off + 24 || p.getU8(off + 1) != 0) {
+            return;
+        }
+        w[11] = ((long) p.getI32(off + 8) << 32) | (p.getI32(off + 12) & 0xffffffffL);
+        w[12] = ((long) p.getI32(off + 16) << 32) | (p.getI32(off + 20) & 0xffffffffL);
+        int want = type == 135 ? 1 : 2;   // source (NS) or target (NA) link-layer address
+        for (int o = off + 24; o + 8 <= len; ) {
+            int optType = p.getU8(o);
+            int optLen = p.getU8(o + 1) * 8;
+            if (optLen == 0) {
+                return;
+            }
+            if (optType == want && optLen == 8) {
+                w[13] = p.getMac(o + 2);
+                return;
+            }
+            o += optLen;
+        }
     }
 
     private void extractArp(DpPacket p, int off, int len) {
@@ -201,15 +311,22 @@ public final class FlowKey {
         w[6] = p.getMac(off + 18);
     }
 
-    private static long transportPorts(DpPacket p, int off, int len, int proto) {
+    /** Transport ports (ICMP type and code) into w4's low bits; TCP flags into w9. */
+    private long transport(DpPacket p, int off, int len, int proto) {
         switch (proto) {
-            case 6, 17, 132 -> {
-                if (len >= off + 4) {
+            case 6 -> {
+                if (len >= off + 20) {
+                    w[9] |= p.getU16(off + 12) & 0x0fff;
+                    return ((long) p.getU16(off) << 16) | p.getU16(off + 2);
+                }
+            }
+            case 17, 132 -> {
+                if (len >= off + (proto == 17 ? 8 : 12)) {
                     return ((long) p.getU16(off) << 16) | p.getU16(off + 2);
                 }
             }
             case 1, 58 -> { // ICMP type/code in tp_src/tp_dst, as OVS
-                if (len >= off + 2) {
+                if (len >= off + 4) {
                     return ((long) p.getU8(off) << 16) | p.getU8(off + 1);
                 }
             }

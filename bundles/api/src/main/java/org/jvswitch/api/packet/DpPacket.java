@@ -31,6 +31,10 @@ public final class DpPacket {
     private boolean rssHashValid;
     /** Datapath metadata: the datapath port the packet came in on. */
     public int inPort;
+    /** Datapath metadata: recirculation id (0 on first pass). */
+    public int recircId;
+    /** Datapath metadata: packet mark (skb_mark). */
+    public int mark;
 
     /**
      * Binds this handle to a buffer. Called by pools only.
@@ -52,6 +56,8 @@ public final class DpPacket {
         this.cookie = cookie;
         this.rssHashValid = false;
         this.inPort = 0;
+        this.recircId = 0;
+        this.mark = 0;
     }
 
     /** Gives the buffer back to its pool; the handle must not be used afterwards. */
@@ -146,5 +152,7 @@ public final class DpPacket {
         dst.setLength(length);
         MemorySegment.copy(region, base + dataOff, dst.region, dst.base + dst.dataOff, length);
         dst.inPort = inPort;
+        dst.recircId = recircId;
+        dst.mark = mark;
     }
 }

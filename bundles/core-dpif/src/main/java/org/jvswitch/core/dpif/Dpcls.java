@@ -114,24 +114,27 @@ final class Dpcls {
     /** One mask's flows: open addressing with linear probing. */
     private static final class Subtable {
         final FlowKey mask;
+        /** The mask's non-zero words: hashing and comparing only these keeps lookups short. */
+        final int[] words;
         volatile Megaflow[] slots = new Megaflow[16];
         int used;   // live + tombstones, writers only
         int live;
 
         Subtable(FlowKey mask) {
             this.mask = mask;
+            this.words = mask.nonZeroWords();
         }
 
         Megaflow lookup(FlowKey key) {
             Megaflow[] s = slots;
-            int h = FlowKey.hashMasked(key, mask);
+            int h = FlowKey.hashMasked(key, mask, words);
             int m = s.length - 1;
             for (int i = h & m; ; i = (i + 1) & m) {
                 Megaflow f = (Megaflow) SLOT.getAcquire(s, i);
                 if (f == null) {
                     return null;
                 }
-                if (f != TOMBSTONE && f.hash == h && f.key.matchesMasked(key, mask)) {
+                if (f != TOMBSTONE && f.hash == h && f.key.matchesMasked(key, mask, words)) {
                     return f;
                 }
             }

@@ -28,7 +28,8 @@ final class Megaflow {
 
     final FlowKey key;   // already masked
     final FlowKey mask;
-    final int hash;      // hash of the masked key
+    final int[] words;   // the words the mask covers
+    final int hash;      // the classifier's hash of the masked key
     final DpActions actions;
     final int[] program;
     final long created = System.currentTimeMillis();
@@ -41,7 +42,8 @@ final class Megaflow {
     Megaflow(FlowKey maskedKey, FlowKey mask, DpActions actions) {
         this.key = maskedKey;
         this.mask = mask;
-        this.hash = maskedKey.hash();
+        this.words = mask.nonZeroWords();
+        this.hash = FlowKey.hashMasked(maskedKey, mask, words);
         this.actions = actions;
         this.program = actions.program();
     }
