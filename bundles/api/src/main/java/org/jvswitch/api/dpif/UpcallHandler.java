@@ -24,4 +24,14 @@ public interface UpcallHandler {
      *         installing a flow
      */
     DpActions upcall(DpPacket packet, FlowKey key, FlowKey mask);
+
+    /**
+     * A {@code userspace} action ran (the controller path, Open vSwitch's action upcall). Called on
+     * the datapath thread executing the actions; must not block; the packet stays owned by the
+     * datapath, so copy what is needed.
+     *
+     * @param cookie the action's user data
+     */
+    default void action(DpPacket packet, long cookie) {
+    }
 }

@@ -155,6 +155,8 @@ public final class FlowKey {
      */
     public void extract(DpPacket p, int inPort) {
         clear();
+        p.l3Ofs = -1;
+        p.l4Ofs = -1;
         int len = p.length();
         w[0] = (long) inPort << 32;
         w[9] = (long) p.recircId << 32;
@@ -187,6 +189,7 @@ public final class FlowKey {
             type = 0x05ff; // 802.3 frame: OVS's FLOW_DL_TYPE_NONE
         }
         setDlType(type);
+        p.l3Ofs = off;
         switch (type) {
             case ETH_TYPE_IP -> extractIpv4(p, off, len);
             case ETH_TYPE_IPV6 -> extractIpv6(p, off, len);
@@ -311,22 +314,31 @@ public final class FlowKey {
         w[6] = p.getMac(off + 18);
     }
 
-    /** Transport ports (ICMP type and code) into w4's low bits; TCP flags into w9. */
+    /**
+     * Transport ports (ICMP type and code) into w4's low bits; TCP flags into w9; the L4 offset
+     * into the packet when the whole header is there.
+     */
     private long transport(DpPacket p, int off, int len, int proto) {
         switch (proto) {
             case 6 -> {
                 if (len >= off + 20) {
+                    p.l4Ofs = off;
+                    p.l4Proto = proto;
                     w[9] |= p.getU16(off + 12) & 0x0fff;
                     return ((long) p.getU16(off) << 16) | p.getU16(off + 2);
                 }
             }
             case 17, 132 -> {
                 if (len >= off + (proto == 17 ? 8 : 12)) {
+                    p.l4Ofs = off;
+                    p.l4Proto = proto;
                     return ((long) p.getU16(off) << 16) | p.getU16(off + 2);
                 }
             }
             case 1, 58 -> { // ICMP type/code in tp_src/tp_dst, as OVS
                 if (len >= off + 4) {
+                    p.l4Ofs = off;
+                    p.l4Proto = proto;
                     return ((long) p.getU8(off) << 16) | p.getU8(off + 1);
                 }
             }

@@ -35,6 +35,12 @@ public final class DpPacket {
     public int recircId;
     /** Datapath metadata: packet mark (skb_mark). */
     public int mark;
+    /** Offset of the L3 header in the data, or -1 (set by flow extraction, kept by VLAN push/pop). */
+    public int l3Ofs = -1;
+    /** Offset of the L4 header in the data, or -1 if none was parsed (a later fragment, a truncated header). */
+    public int l4Ofs = -1;
+    /** IP protocol of the header at {@link #l4Ofs} (6, 17, 132, 1, 58), valid when l4Ofs ≥ 0. */
+    public int l4Proto;
 
     /**
      * Binds this handle to a buffer. Called by pools only.
@@ -58,6 +64,8 @@ public final class DpPacket {
         this.inPort = 0;
         this.recircId = 0;
         this.mark = 0;
+        this.l3Ofs = -1;
+        this.l4Ofs = -1;
     }
 
     /** Gives the buffer back to its pool; the handle must not be used afterwards. */
@@ -154,5 +162,8 @@ public final class DpPacket {
         dst.inPort = inPort;
         dst.recircId = recircId;
         dst.mark = mark;
+        dst.l3Ofs = l3Ofs;
+        dst.l4Ofs = l4Ofs;
+        dst.l4Proto = l4Proto;
     }
 }

@@ -207,6 +207,18 @@ final class DpNetdev implements Dpif {
         }
     }
 
+    /** A userspace action ran: hand the packet to the upcall handler (the controller path). */
+    void userspace(DpPacket packet, long cookie) {
+        UpcallHandler handler = upcallHandler;
+        if (handler != null) {
+            try {
+                handler.action(packet, cookie);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: userspace action handler failed", name, e);
+            }
+        }
+    }
+
     @Override
     public void flowFlush() {
         synchronized (upcallLock) {
@@ -242,6 +254,7 @@ final class DpNetdev implements Dpif {
             if (controlProcessor.ports() != ports) {
                 controlProcessor.reload(ports, threadCount());
             }
+            new FlowKey().extract(packet, packet.inPort);  // sets the header offsets set-actions use
             controlProcessor.execute(actions.program(), new DpPacket[] {packet}, 1);
             controlProcessor.flush();
         }

@@ -86,8 +86,9 @@ final class DpifNetdevCommands {
             long cycles = s[PmdPerfStats.CYCLES_IDLE] + s[PmdPerfStats.CYCLES_BUSY];
             sb.append(header(t));
             sb.append("  packets received: ").append(total).append('\n');
-            sb.append("  packet recirculations: 0\n");
-            sb.append("  avg. datapath passes per packet: ").append(fmt(total > 0 ? 1.0 : 0)).append('\n');
+            sb.append("  packet recirculations: ").append(s[PmdPerfStats.RECIRC]).append('\n');
+            sb.append("  avg. datapath passes per packet: ")
+              .append(fmt(total > 0 ? (total + s[PmdPerfStats.RECIRC]) / (double) total : 0)).append('\n');
             sb.append("  phwol hits: 0\n");
             sb.append("  mfex opt hits: 0\n");
             sb.append("  simple match hits: 0\n");

@@ -27,6 +27,11 @@ final class PacketProcessor {
     private int nGroups;
 
     private DpPort[] ports = new DpPort[0];
+    private static final int MAX_RECIRC_DEPTH = 6;
+    private static final int MAX_CLONE_DEPTH = 4;
+    private final DpPacket[][] cloneScratch = new DpPacket[MAX_CLONE_DEPTH][DpPacketBatch.MAX];
+    private DpPacketBatch recircBatch = new DpPacketBatch();
+    private DpPacketBatch recircSpare = new DpPacketBatch();
     private int emcInsertCounter;
 
     PacketProcessor(DpNetdev dp, int threadIndex) {
@@ -49,6 +54,28 @@ final class PacketProcessor {
 
     /** Processes and consumes every packet of {@code batch} received on {@code inPort}. */
     void input(DpPacketBatch batch, int inPort) {
+        for (int i = 0; i < batch.count(); i++) {
+            DpPacket p = batch.get(i);
+            p.inPort = inPort;
+            p.recircId = 0;
+        }
+        process(batch);
+        // Recirculated packets go round again, at most MAX_RECIRC_DEPTH times (as Open vSwitch).
+        for (int pass = 1; !recircBatch.isEmpty(); pass++) {
+            DpPacketBatch again = recircBatch;
+            recircBatch = recircSpare;
+            recircSpare = again;
+            stats.add(PmdPerfStats.RECIRC, again.count());
+            if (pass > MAX_RECIRC_DEPTH) {
+                stats.add(PmdPerfStats.LOST, again.count());
+                again.freeAll();
+                continue;
+            }
+            process(again);
+        }
+    }
+
+    private void process(DpPacketBatch batch) {
         int n = batch.count();
         long now = System.currentTimeMillis();
         int emcHits = 0;
@@ -60,9 +87,8 @@ final class PacketProcessor {
         int emcInvProb = dp.emcInsertInvProb;
         for (int i = 0; i < n; i++) {
             DpPacket p = batch.get(i);
-            p.inPort = inPort;
             FlowKey key = keys[i];
-            key.extract(p, inPort);
+            key.extract(p, p.inPort);
             int hash = key.hash();
             Megaflow f = emcInvProb > 0 ? emc.lookup(key, hash) : null;
             if (f != null) {
@@ -133,71 +159,118 @@ final class PacketProcessor {
      * the program are freed (Open vSwitch's {@code odp_execute_actions} with {@code steal}).
      */
     void execute(int[] program, DpPacket[] pkts, int count) {
-        int pc = 0;
-        int len = program.length;
-        while (pc < len) {
-            switch (program[pc]) {
+        run(program, 0, program.length, pkts, count, 0);
+    }
+
+    private void run(int[] prog, int from, int to, DpPacket[] pkts, int count, int depth) {
+        int truncLen = -1;
+        int pc = from;
+        while (pc < to) {
+            int op = prog[pc];
+            int next = pc + DpActions.length(prog, pc);
+            boolean last = next == to;
+            switch (op) {
                 case DpActions.OUTPUT -> {
-                    int portNo = program[pc + 1];
-                    pc += 2;
-                    boolean last = pc == len;
+                    int portNo = prog[pc + 1];
                     DpPort port = portNo >= 0 && portNo < ports.length ? ports[portNo] : null;
-                    if (port == null) {
-                        if (last) {
-                            freeAll(pkts, count);
-                            return;
+                    for (int i = 0; i < count && port != null; i++) {
+                        DpPacket out = last ? pkts[i] : copy(pkts[i]);
+                        if (out == null) {
+                            continue;
                         }
-                        continue;
+                        if (truncLen >= 0 && out.length() > truncLen) {
+                            out.setLength(truncLen);
+                        }
+                        output.add(port, out);
                     }
+                    truncLen = -1;
+                    if (last && port != null) {
+                        return;
+                    }
+                }
+                case DpActions.PUSH_VLAN -> {
                     for (int i = 0; i < count; i++) {
-                        DpPacket p = pkts[i];
-                        if (last) {
-                            output.add(port, p);
-                        } else {
-                            DpPacket copy = dp.clonePool.alloc();
-                            if (copy != null) {
-                                p.copyTo(copy);
-                                output.add(port, copy);
+                        HeaderRewrite.pushVlan(pkts[i], prog[pc + 1]);
+                    }
+                }
+                case DpActions.POP_VLAN -> {
+                    for (int i = 0; i < count; i++) {
+                        HeaderRewrite.popVlan(pkts[i]);
+                    }
+                }
+                case DpActions.SET_ETH_SRC, DpActions.SET_ETH_DST -> {
+                    int off = op == DpActions.SET_ETH_DST ? 0 : 6;
+                    for (int i = 0; i < count; i++) {
+                        HeaderRewrite.setEth(pkts[i], off, prog[pc + 1], prog[pc + 2], prog[pc + 3], prog[pc + 4]);
+                    }
+                }
+                case DpActions.SET_IPV4 -> {
+                    for (int i = 0; i < count; i++) {
+                        HeaderRewrite.setIpv4(pkts[i], prog[pc + 1], prog[pc + 2], prog[pc + 3]);
+                    }
+                }
+                case DpActions.SET_IPV6 -> {
+                    for (int i = 0; i < count; i++) {
+                        HeaderRewrite.setIpv6(pkts[i], prog[pc + 1], prog, pc + 2);
+                    }
+                }
+                case DpActions.SET_L4 -> {
+                    for (int i = 0; i < count; i++) {
+                        HeaderRewrite.setL4(pkts[i], prog[pc + 1], prog[pc + 2], prog[pc + 3], prog[pc + 4]);
+                    }
+                }
+                case DpActions.TRUNC -> truncLen = prog[pc + 1];
+                case DpActions.CLONE -> {
+                    if (depth < MAX_CLONE_DEPTH) {
+                        DpPacket[] copies = cloneScratch[depth];
+                        int n = 0;
+                        for (int i = 0; i < count; i++) {
+                            DpPacket c = copy(pkts[i]);
+                            if (c != null) {
+                                copies[n++] = c;
                             }
+                        }
+                        run(prog, pc + 2, pc + 2 + prog[pc + 1], copies, n, depth + 1);
+                    }
+                }
+                case DpActions.USERSPACE -> {
+                    long cookie = ((long) prog[pc + 1] << 32) | (prog[pc + 2] & 0xffffffffL);
+                    for (int i = 0; i < count; i++) {
+                        dp.userspace(pkts[i], cookie);
+                    }
+                }
+                case DpActions.RECIRC -> {
+                    for (int i = 0; i < count; i++) {
+                        DpPacket r = last ? pkts[i] : copy(pkts[i]);
+                        if (r == null) {
+                            continue;
+                        }
+                        r.recircId = prog[pc + 1];
+                        if (recircBatch.isFull()) {
+                            stats.add(PmdPerfStats.LOST, 1);
+                            r.free();
+                        } else {
+                            recircBatch.add(r);
                         }
                     }
                     if (last) {
                         return;
                     }
                 }
-                case DpActions.PUSH_VLAN -> {
-                    int tci = program[pc + 1] | FlowKey.VLAN_CFI;
-                    pc += 2;
-                    for (int i = 0; i < count; i++) {
-                        pushVlan(pkts[i], tci & ~FlowKey.VLAN_CFI);
-                    }
-                }
-                case DpActions.POP_VLAN -> {
-                    pc += 1;
-                    for (int i = 0; i < count; i++) {
-                        popVlan(pkts[i]);
-                    }
-                }
-                default -> throw new IllegalStateException("bad datapath action " + program[pc]);
+                default -> throw new IllegalStateException("bad datapath action " + op);
             }
+            pc = next;
         }
         freeAll(pkts, count);
     }
 
-    static void pushVlan(DpPacket p, int tci) {
-        if (p.length() < 12 || !p.pushHead(4)) {
-            return;
+    /** A copy of {@code p} from the datapath's clone pool; null (dropped) if the pool is empty. */
+    private DpPacket copy(DpPacket p) {
+        DpPacket c = dp.clonePool.alloc();
+        if (c != null) {
+            p.copyTo(c);
         }
-        p.move(4, 0, 12);
-        p.setU16(12, FlowKey.ETH_TYPE_VLAN);
-        p.setU16(14, tci);
-    }
-
-    static void popVlan(DpPacket p) {
-        if (p.length() >= 18 && (p.getU16(12) == FlowKey.ETH_TYPE_VLAN || p.getU16(12) == FlowKey.ETH_TYPE_VLAN_8021AD)) {
-            p.move(0, 4, 12);
-            p.pullHead(4);
-        }
+        return c;
     }
 
     private static void freeAll(DpPacket[] pkts, int count) {

@@ -19,7 +19,8 @@ final class PmdPerfStats {
     static final int SENT_BATCHES = 7;
     static final int CYCLES_IDLE = 8;
     static final int CYCLES_BUSY = 9;
-    static final int N = 10;
+    static final int RECIRC = 10;
+    static final int N = 11;
 
     private static final VarHandle ELEM = MethodHandles.arrayElementVarHandle(long[].class);
 
