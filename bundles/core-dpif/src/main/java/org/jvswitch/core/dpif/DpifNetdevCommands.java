@@ -1,11 +1,9 @@
 package org.jvswitch.core.dpif;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import org.jvswitch.api.dpif.DpifFlow;
-import org.jvswitch.api.flow.FlowKey;
 import org.jvswitch.api.packet.PacketBufferPool;
 import org.jvswitch.api.unixctl.UnixctlCommand;
 import org.jvswitch.api.unixctl.UnixctlException;
@@ -27,7 +25,7 @@ final class DpifNetdevCommands {
                 UnixctlCommand.of("dpif-netdev/pmd-stats-show", "[-pmd core] [dp]", 0, 3, this::statsShow),
                 UnixctlCommand.of("dpif-netdev/pmd-stats-clear", "[-pmd core] [dp]", 0, 3, this::statsClear),
                 UnixctlCommand.of("dpif-netdev/pmd-rxq-show", "[-pmd core] [dp]", 0, 3, this::rxqShow),
-                UnixctlCommand.of("dpctl/dump-flows", "[dp]", 0, 1, this::dumpFlows),
+                UnixctlCommand.of("dpctl/dump-flows", "[-m] [dp]", 0, 2, this::dumpFlows),
                 UnixctlCommand.of("dpctl/del-flows", "[dp]", 0, 1, this::delFlows),
                 UnixctlCommand.of("memory/show", "", 0, 0, this::memoryShow));
     }
@@ -62,6 +60,9 @@ final class DpifNetdevCommands {
             throw new UnixctlException("please specify an existing datapath");
         }
         String bare = name.startsWith("netdev@") ? name.substring(7) : name;
+        if (bare.equals("ovs-netdev") || bare.equals("netdev")) {
+            bare = "ovs-netdev";
+        }
         for (DpNetdev dp : dps) {
             if (dp.name().equals(bare)) {
                 return dp;
@@ -165,11 +166,20 @@ final class DpifNetdevCommands {
     }
 
     private String dumpFlows(List<String> args) throws UnixctlException {
-        DpNetdev dp = datapath(args.isEmpty() ? null : args.get(0));
+        boolean verbose = false;
+        String dpName = null;
+        for (String a : args) {
+            if (a.equals("-m") || a.equals("--more")) {
+                verbose = true;
+            } else {
+                dpName = a;
+            }
+        }
+        DpNetdev dp = datapath(dpName);
         StringBuilder sb = new StringBuilder();
         long now = System.currentTimeMillis();
         for (DpifFlow f : dp.flowDump()) {
-            sb.append(FlowFormat.format(f.key(), f.mask()));
+            sb.append(DpFlowFormat.format(f.key(), f.mask(), verbose));
             sb.append(", packets:").append(f.packets()).append(", bytes:").append(f.bytes()).append(", used:");
             sb.append(f.usedMillis() == 0 ? "never" : String.format(Locale.ROOT, "%.3fs", (now - f.usedMillis()) / 1000.0));
             sb.append(", actions:").append(f.actions()).append('\n');
@@ -205,42 +215,5 @@ final class DpifNetdevCommands {
     private String delFlows(List<String> args) throws UnixctlException {
         datapath(args.isEmpty() ? null : args.get(0)).flowFlush();
         return "";
-    }
-
-    /** Formats the masked fields of a datapath flow as Open vSwitch's dpctl/dump-flows does. */
-    static final class FlowFormat {
-        private FlowFormat() {
-        }
-
-        static String format(FlowKey key, FlowKey mask) {
-            List<String> parts = new ArrayList<>();
-            parts.add("recirc_id(0)");
-            parts.add("in_port(" + key.inPort() + ")");
-            parts.add("packet_type(ns=0,id=0)");
-            boolean src = mask.dlSrc() != 0;
-            boolean dst = mask.dlDst() != 0;
-            if (src || dst) {
-                StringBuilder e = new StringBuilder("eth(");
-                if (src) {
-                    e.append("src=").append(FlowKey.formatMac(key.dlSrc()));
-                }
-                if (dst) {
-                    e.append(src ? "," : "").append("dst=").append(FlowKey.formatMac(key.dlDst()));
-                }
-                parts.add(e.append(')').toString());
-            }
-            if (mask.vlanTci() != 0) {
-                if (key.hasVlan()) {
-                    parts.add("eth_type(0x8100)");
-                    parts.add("vlan(vid=" + key.vlanVid() + ",pcp=" + (key.vlanTci() >>> 13) + ")");
-                    parts.add("encap(eth_type(" + String.format("0x%04x", key.dlType()) + "))");
-                    return String.join(",", parts);
-                }
-            }
-            if (mask.dlType() != 0) {
-                parts.add(String.format("eth_type(0x%04x)", key.dlType()));
-            }
-            return String.join(",", parts);
-        }
     }
 }
