@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  * protocol carry them: a one-element set is written as its bare atom, other sets as
  * {@code ["set",[...]]}, maps as {@code ["map",[[k,v],...]]}, uuids as {@code ["uuid","..."]}.
  */
-final class DatumJson {
+public final class DatumJson {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -29,7 +29,8 @@ final class DatumJson {
     private DatumJson() {
     }
 
-    static JsonNode toJson(Object value) {
+    /** A canonical value (or an atom, such as a row's UUID) as RFC 7047 JSON. */
+    public static JsonNode toJson(Object value) {
         if (value instanceof Map<?, ?> m) {
             ArrayNode pairs = JSON.arrayNode(m.size());
             for (Map.Entry<?, ?> e : m.entrySet()) {

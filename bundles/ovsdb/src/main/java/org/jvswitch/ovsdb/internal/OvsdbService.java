@@ -27,6 +27,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The {@code Open_vSwitch} configuration database, in process: the ovsdb-server of jvswitch minus
  * the wire protocol.
@@ -41,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * the durable write, the publication of the new snapshot and the listener calls, so listeners see
  * commits one at a time in commit order. Lock order: commitLock only; nothing else is locked.
  */
-@Component(service = Ovsdb.class, immediate = true)
-public final class OvsdbService implements Ovsdb, AutoCloseable {
+@Component(service = {Ovsdb.class, Database.class}, immediate = true)
+public final class OvsdbService implements Database, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OvsdbService.class);
     private static final String ROOT_TABLE = "Open_vSwitch";
 
@@ -60,6 +62,11 @@ public final class OvsdbService implements Ovsdb, AutoCloseable {
     @Activate
     public OvsdbService(BundleContext context) throws IOException {
         this(DbLocation.resolve(context::getProperty));
+    }
+
+    /** An in-memory database of the schema {@code schemaJson}, such as the server's own {@code _Server}. */
+    public static OvsdbService inMemory(String schemaJson) throws IOException {
+        return new OvsdbService(null, SchemaReader.read(schemaJson), CompactionPolicy.DEFAULT);
     }
 
     /** A database in {@code file}, or in memory only if null; for tests and embedding without OSGi. */
@@ -156,44 +163,92 @@ public final class OvsdbService implements Ovsdb, AutoCloseable {
         }
     }
 
+    @Override
+    public Result transact(JsonNode params, Context context) {
+        return Execution.execute(this, params, context);
+    }
+
+    /** What an atomic transaction does between begin and commit. */
+    interface AtomicBody {
+        /** Makes the transaction's changes; false aborts it. */
+        boolean run(Txn txn) throws OvsdbException;
+    }
+
     /**
-     * Precommit, durable write, publication, notification: the whole of ovsdb_txn_commit, under
-     * the commit lock. Nothing becomes visible if precommit or the write fails.
+     * Runs {@code body} on a transaction against the latest state and commits it before any other
+     * commit can happen, so that what the body read (RFC 7047 "wait", "where") is what it commits
+     * on; ovsdb-server gets this from being single threaded.
+     *
+     * @return the committed state, or null if the body aborted
+     * @throws OvsdbException if the commit failed (precommit checks or the write)
      */
-    private DbSnapshot commit(Txn txn) throws OvsdbException {
+    Snapshot atomically(AtomicBody body) throws OvsdbException {
+        checkNotInListener();
+        commitLock.lock();
+        try {
+            checkOpen();
+            Txn txn = new Txn(this::commit, specs, current);
+            if (!body.run(txn)) {
+                return null;
+            }
+            txn.finish();
+            return commitLocked(txn);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private void checkNotInListener() {
         if (commitLock.isHeldByCurrentThread()) {
             // Only a listener can get here; committing now would notify out of commit order.
             throw new IllegalStateException("a DbListener must not commit synchronously; hand the work to"
                     + " another thread");
         }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("database closed");
+        }
+    }
+
+    /**
+     * Precommit, durable write, publication, notification: the whole of ovsdb_txn_commit, under
+     * the commit lock. Nothing becomes visible if precommit or the write fails.
+     */
+    private DbSnapshot commit(Txn txn) throws OvsdbException {
+        checkNotInListener();
         commitLock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("database closed");
-            }
-            Snapshot before = current;
-            CommitPlan plan = Precommit.run(specs, txn.rowsAgainst(before));
-            if (plan.changes().isEmpty()) {
-                return before;
-            }
-            if (file != null) {
-                try {
-                    file.write(plan, txn.comment());
-                } catch (IOException e) {
-                    LOG.error("{}: cannot write transaction: {}", file.path(), e.toString());
-                    throw new OvsdbException("I/O error", file.path() + ": " + e.getMessage());
-                }
-            }
-            Snapshot after = plan.apply(before.version() + 1);
-            current = after;
-            listeners.fire(new DbChange(before, after, plan.changedRows()));
-            if (file != null) {
-                file.compactIfDue(after);
-            }
-            return after;
+            checkOpen();
+            return commitLocked(txn);
         } finally {
             commitLock.unlock();
         }
+    }
+
+    /** Called with the commit lock held. */
+    private Snapshot commitLocked(Txn txn) throws OvsdbException {
+        Snapshot before = current;
+        CommitPlan plan = Precommit.run(specs, txn.rowsAgainst(before));
+        if (plan.changes().isEmpty()) {
+            return before;
+        }
+        if (file != null) {
+            try {
+                file.write(plan, txn.comment());
+            } catch (IOException e) {
+                LOG.error("{}: cannot write transaction: {}", file.path(), e.toString());
+                throw new OvsdbException("I/O error", file.path() + ": " + e.getMessage());
+            }
+        }
+        Snapshot after = plan.apply(before.version() + 1);
+        current = after;
+        listeners.fire(new DbChange(before, after, plan.changedRows()));
+        if (file != null) {
+            file.compactIfDue(after);
+        }
+        return after;
     }
 
     /** Rewrites the log as one record now (tests; a future appctl ovsdb-server/compact). */

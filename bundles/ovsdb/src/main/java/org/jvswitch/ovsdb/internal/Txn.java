@@ -44,6 +44,14 @@ final class Txn implements DbTransaction {
 
     @Override
     public UUID insert(String table, Map<String, ?> values) throws OvsdbException {
+        return insert(table, UUID.randomUUID(), values);
+    }
+
+    /**
+     * Inserts a row with a UUID the caller chose (RFC 7047 "uuid-name" symbols, Open vSwitch's
+     * "uuid" extension). The caller checks {@link #mayCreate} first.
+     */
+    UUID insert(String table, UUID uuid, Map<String, ?> values) throws OvsdbException {
         checkOpen();
         TableSpec spec = spec(specs, table);
         Object[] row = spec.defaults.clone();
@@ -58,7 +66,6 @@ final class Txn implements DbTransaction {
                 throw spec.defaultErrors[c];
             }
         }
-        UUID uuid = UUID.randomUUID();
         Row inserted = new Row(spec, uuid, row);
         rows.set(spec, uuid, inserted);
         ops.add(new Op.Insert(inserted));
@@ -114,7 +121,30 @@ final class Txn implements DbTransaction {
         return committer.commit(this);
     }
 
+    /**
+     * Whether a row may be inserted with this UUID: no row has it, and this transaction did not
+     * delete one that had it (ovsdb_txn_may_create_row). Rows of every table are looked at, not
+     * only the target table, because rows are keyed by UUID alone (references, referrer counts).
+     */
+    boolean mayCreate(UUID uuid) {
+        if (rows.txnRow(uuid) != null) {
+            return false;
+        }
+        for (TableData t : rows.base.tables().values()) {
+            if (t.rows().get(uuid) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // --- for the committer ---
+
+    /** Marks the transaction as committed by its owner (the atomic path commits it directly). */
+    void finish() {
+        checkOpen();
+        finished = true;
+    }
 
     Snapshot base() {
         return rows.base;

@@ -1,0 +1,142 @@
+package org.jvswitch.ovsdb.server;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jvswitch.ovsdb.internal.Database;
+import org.jvswitch.ovsdb.internal.OvsdbService;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OVSDB wire protocol server (Open vSwitch's ovsdb-server minus the storage, which
+ * {@link OvsdbService} is): RFC 7047 JSON-RPC with Open vSwitch's extensions, on unix and tcp
+ * sockets, serving the {@code Open_vSwitch} database and the server's own {@code _Server}.
+ *
+ * <p>A component of its own, with a static reference to the database: the database lives on
+ * whether or not anything listens (the switch uses it in process), the server can be stopped and
+ * started without touching it, and when the database goes away the server is deactivated first,
+ * closing every session. The reference is to the bundle-private {@link Database} interface so that
+ * the server serves this bundle's database, never another bundle's {@code Ovsdb}.
+ *
+ * <p>Remotes come from framework properties, see {@link ServerConfig}.
+ */
+@Component(service = {}, immediate = true)
+public final class OvsdbServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OvsdbServer.class);
+
+    private final ServerConfig config;
+    private final ServerContext context;
+    private final List<Served> served = new ArrayList<>();
+    private final OvsdbService serverDb;
+    private final List<Listener> listeners = new ArrayList<>();
+    /** Numbers unix connections in log lines, as ovsdb-server's "unix#N". */
+    private final AtomicInteger unixConnections = new AtomicInteger();
+    private volatile boolean closed;
+
+    @Activate
+    public OvsdbServer(BundleContext bundle, @Reference Database db) {
+        this(db, ServerConfig.from(bundle::getProperty));
+    }
+
+    /** A server for {@code db} listening where {@code config} says; for tests and embedding without OSGi. */
+    public OvsdbServer(Database db, ServerConfig config) {
+        this.config = config;
+        this.serverDb = ServerDatabase.create(List.of(db));
+        served.add(new Served(db));
+        served.add(new Served(serverDb));
+        this.context = new ServerContext(served);
+        for (String r : config.remotes()) {
+            // A remote that cannot be opened is reported, not fatal: the switch keeps its database
+            // (used in process) and the other remotes, as ovsdb-server keeps running.
+            try {
+                Remote remote = Remote.parse(r);
+                listeners.add(Listener.open(remote, channel -> accepted(remote, channel)));
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.error("{}: cannot listen: {}", r, e.getMessage());
+            }
+        }
+        if (config.remotes().isEmpty()) {
+            LOG.info("no OVSDB remote configured (set jvswitch.rundir, jvswitch.var or jvswitch.ovsdb.remotes):"
+                    + " the database is not served on any socket");
+        }
+    }
+
+    private void accepted(Remote remote, SocketChannel channel) {
+        String name = remote instanceof Remote.Tcp ? "tcp:" + address(channel) : "unix#" + unixConnections.incrementAndGet();
+        if (closed) {
+            closeQuietly(channel);
+            return;
+        }
+        JsonRpcConnection connection = new JsonRpcConnection(channel, name, new JsonRpcConnection.Limits(
+                config.maxMessage(), config.maxBacklog(), remote instanceof Remote.Tcp ? config.probeMs() : 0));
+        Session session = new Session(context, connection);
+        context.sessionOpened(session);
+        LOG.debug("{}: connection accepted on {}", name, remote.name());
+        connection.start(session);
+    }
+
+    private static String address(SocketChannel channel) {
+        try {
+            SocketAddress a = channel.getRemoteAddress();
+            return a == null ? "?" : a.toString().replaceFirst("^/", "");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    /** Where the server listens, by remote as configured (ptcp port 0 shows the port chosen). */
+    public Map<String, SocketAddress> addresses() throws IOException {
+        Map<String, SocketAddress> out = new java.util.LinkedHashMap<>();
+        for (Listener l : listeners) {
+            out.put(l.remote().name(), l.localAddress());
+        }
+        return out;
+    }
+
+    /** Number of open client sessions. */
+    public int sessions() {
+        return context == null ? 0 : context.sessions().size();
+    }
+
+    @Deactivate
+    @Override
+    public void close() {
+        closed = true;
+        for (Listener l : listeners) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                LOG.warn("{}: {}", l.remote().name(), e.toString());
+            }
+        }
+        listeners.clear();
+        if (context != null) {
+            for (Session s : new ArrayList<>(context.sessions())) {
+                s.close();
+            }
+        }
+        for (Served s : served) {
+            s.close();
+        }
+        serverDb.close();
+    }
+}
