@@ -146,6 +146,37 @@ class DistributionIT {
 
     @Test
     @Order(3)
+    void realOvsVsctlConfiguresTheSwitchAndWaitsForIt() throws Exception {
+        List<String> base = List.of("ovs-vsctl", "--timeout=20");
+        Result add = run(concat(base, "add-port", "br0", "p3", "--", "set", "Interface", "p3", "type=dummy",
+                "ofport_request=3"), Map.of());
+        assertEquals(0, add.rc(), add.err());
+        // ovs-vsctl returned only after the switch applied the change (cur_cfg), so p3 is open now.
+        Result ofport = run(concat(base, "get", "Interface", "p3", "ofport"), Map.of());
+        assertEquals("3\n", ofport.out());
+        Result vhost = run(concat(base, "add-port", "br0", "v1", "--", "set", "Interface", "v1", "type=dpdkvhostuser"), Map.of());
+        assertEquals(0, vhost.rc());
+        assertTrue(vhost.err().contains("ovs-vsctl: Error detected while setting up 'v1': could not open network device v1 "
+                + "(Address family not supported by protocol)"), vhost.err());
+        Result shown = jvswitch("shell", "vsctl:vsctl list-ports br0");
+        assertEquals("p1\np2\np3\nv1\n", shown.out(), "the shell sees what ovs-vsctl did at once");
+        Result del = run(concat(base, "del-port", "br0", "v1", "--", "del-port", "br0", "p3"), Map.of());
+        assertEquals(0, del.rc(), del.err());
+        Result bad = run(concat(base, "add-port", "br9", "p9"), Map.of());
+        assertEquals(1, bad.rc());
+        assertEquals("ovs-vsctl: no bridge named br9\n", bad.err());
+        Result dbs = run(List.of("ovsdb-client", "list-dbs", "unix:" + var.resolve("run/db.sock")), Map.of());
+        assertEquals("Open_vSwitch\n_Server\n", dbs.out());
+    }
+
+    private static List<String> concat(List<String> a, String... b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(List.of(b));
+        return out;
+    }
+
+    @Test
+    @Order(3)
     void shellExitsNonZeroWithOvsVsctlsErrorText() throws Exception {
         Result r = jvswitch("shell", "vsctl:vsctl del-port br0 nosuch");
         assertTrue(r.rc() != 0);
