@@ -67,6 +67,8 @@ final class DpNetdev implements Dpif {
     private String rxqAssign = "cycles";
     volatile int pmdMaxSleepMicros;
     volatile int emcInsertInvProb = 100;
+    /** other_config:tx-flush-interval in nanoseconds (0: send at the end of every received batch). */
+    volatile long txFlushIntervalNanos;
 
     DpNetdev(String name, NetdevRegistry registry) {
         this.name = name;
@@ -256,7 +258,7 @@ final class DpNetdev implements Dpif {
             }
             new FlowKey().extract(packet, packet.inPort);  // sets the header offsets set-actions use
             controlProcessor.execute(actions.program(), new DpPacket[] {packet}, 1);
-            controlProcessor.flush();
+            controlProcessor.output.flush();
         }
     }
 
@@ -289,6 +291,8 @@ final class DpNetdev implements Dpif {
         }
         pmdMaxSleepMicros = (int) Math.min(10_000, Math.max(0, parseLong(otherConfig.get("pmd-maxsleep"), 0)));
         emcInsertInvProb = (int) Math.max(0, parseLong(otherConfig.get("emc-insert-inv-prob"), 100));
+        // Open vSwitch accepts 0 to 1,000,000 microseconds.
+        txFlushIntervalNanos = Math.min(1_000_000, Math.max(0, parseLong(otherConfig.get("tx-flush-interval"), 0))) * 1000;
         if (mask != pmdCpuMask || !assign.equals(rxqAssign)) {
             pmdCpuMask = mask;
             rxqAssign = assign;

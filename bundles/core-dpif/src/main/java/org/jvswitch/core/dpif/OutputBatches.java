@@ -13,6 +13,7 @@ final class OutputBatches {
     private DpPacketBatch[] byPort = new DpPacketBatch[0];
     private DpPort[] portOf = new DpPort[0];
     private int[] pending = new int[0];
+    private long[] deadline = new long[0];
     private int nPending;
     private int threadCount = 1;
 
@@ -21,8 +22,9 @@ final class OutputBatches {
         this.threadIndex = threadIndex;
     }
 
-    /** Resizes for a new port table; called by the owning thread with every batch flushed. */
+    /** Resizes for a new port table; sends what is pending to the old ports first. */
     void reload(DpPort[] ports, int threads) {
+        flush();
         threadCount = threads;
         if (byPort.length < ports.length) {
             DpPacketBatch[] b = new DpPacketBatch[ports.length];
@@ -32,12 +34,20 @@ final class OutputBatches {
             }
             byPort = b;
             pending = new int[ports.length];
+            deadline = new long[ports.length];
         }
         portOf = ports.clone();
     }
 
-    /** Queues {@code p} for {@code port}, which must be in the table given to {@link #reload}. */
+    /**
+     * Queues {@code p} for {@code port}, which must be in the table given to {@link #reload}.
+     * {@code flushAt} is when a batch started now must go out at the latest (tx-flush-interval).
+     */
     void add(DpPort port, DpPacket p) {
+        add(port, p, 0);
+    }
+
+    void add(DpPort port, DpPacket p, long flushAt) {
         int no = port.portNo;
         if (no >= byPort.length || portOf[no] != port) {
             p.free();     // a port newer than our table: cannot happen after reload; be safe
@@ -46,6 +56,7 @@ final class OutputBatches {
         DpPacketBatch b = byPort[no];
         if (b.isEmpty()) {
             pending[nPending++] = no;
+            deadline[no] = flushAt;
         } else if (b.isFull()) {
             send(port, b);
         }
@@ -61,6 +72,28 @@ final class OutputBatches {
             }
         }
         nPending = 0;
+    }
+
+    /** Sends the batches whose deadline has passed (Open vSwitch's tx-flush-interval). */
+    void flushDue(long now) {
+        int kept = 0;
+        for (int i = 0; i < nPending; i++) {
+            int no = pending[i];
+            DpPacketBatch b = byPort[no];
+            if (b.isEmpty()) {
+                continue;
+            }
+            if (deadline[no] <= now) {
+                send(portOf[no], b);
+            } else {
+                pending[kept++] = no;
+            }
+        }
+        nPending = kept;
+    }
+
+    boolean hasPending() {
+        return nPending > 0;
     }
 
     private void send(DpPort port, DpPacketBatch b) {

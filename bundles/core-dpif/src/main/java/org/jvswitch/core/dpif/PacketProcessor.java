@@ -33,6 +33,8 @@ final class PacketProcessor {
     private DpPacketBatch recircBatch = new DpPacketBatch();
     private DpPacketBatch recircSpare = new DpPacketBatch();
     private int emcInsertCounter;
+    /** Deadline for output batches started by the batch being processed (tx-flush-interval). */
+    private long flushAt;
 
     PacketProcessor(DpNetdev dp, int threadIndex) {
         this.dp = dp;
@@ -78,6 +80,8 @@ final class PacketProcessor {
     private void process(DpPacketBatch batch) {
         int n = batch.count();
         long now = System.currentTimeMillis();
+        long interval = dp.txFlushIntervalNanos;
+        flushAt = interval == 0 ? 0 : System.nanoTime() + interval;
         int emcHits = 0;
         int maskedHits = 0;
         int misses = 0;
@@ -181,7 +185,7 @@ final class PacketProcessor {
                         if (truncLen >= 0 && out.length() > truncLen) {
                             out.setLength(truncLen);
                         }
-                        output.add(port, out);
+                        output.add(port, out, flushAt);
                     }
                     truncLen = -1;
                     if (last && port != null) {
@@ -280,7 +284,13 @@ final class PacketProcessor {
         }
     }
 
+    /** Sends the output batches: all of them, or with a tx-flush-interval only those due. */
     void flush() {
-        output.flush();
+        long interval = dp.txFlushIntervalNanos;
+        if (interval == 0) {
+            output.flush();
+        } else {
+            output.flushDue(System.nanoTime());
+        }
     }
 }

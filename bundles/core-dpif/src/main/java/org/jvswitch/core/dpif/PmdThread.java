@@ -132,6 +132,9 @@ final class PmdThread implements Runnable {
                         got += n;
                     }
                 }
+                if (processor.output.hasPending()) {
+                    processor.flush();   // batches held back by tx-flush-interval
+                }
                 long t1 = System.nanoTime();
                 processor.stats.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
                 seq++;
@@ -153,6 +156,7 @@ final class PmdThread implements Runnable {
     /** Sleeping policy when a loop iteration found nothing; returns the next sleep length. */
     private long idle(long lastSleep) {
         if (!isPmd()) {
+            processor.output.flush();   // never sleep on packets held back by tx-flush-interval
             sleeping = true;
             seq++;
             if (!exit) {

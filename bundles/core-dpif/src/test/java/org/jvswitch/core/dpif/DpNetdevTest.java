@@ -161,6 +161,22 @@ class DpNetdevTest {
     }
 
     @Test
+    void txFlushIntervalBatchesAcrossReceivedBatchesAndStillDelivers() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q-pmd", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        dp.setConfig(Map.of("pmd-cpu-mask", "0x1", "tx-flush-interval", "50"));
+        int pa = dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        dp.setUpcallHandler((packet, key, mask) -> DpActions.builder().output(key.inPort() == pa ? pb : pa).build());
+        for (int i = 0; i < 10; i++) {
+            a.offer(Frames.udp(1, 2, 3));
+        }
+        await(() -> b.sent().size() == 10, "all packets out despite the flush interval");
+        dp.portDel(pa);
+        dp.portDel(pb);
+    }
+
+    @Test
     void noLeakedBuffersAfterTraffic() throws Exception {
         QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
         QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
