@@ -136,6 +136,14 @@ final class OfprotoDpif implements Ofproto {
     }
 
     @Override
+    public void portSetConfig(String portName, Map<String, String> otherConfig) {
+        OfPort p = ports.get(portName);
+        if (p != null) {
+            backer.dpif.portSetConfig(p.odpPort(), otherConfig);
+        }
+    }
+
+    @Override
     public int ofport(String portName) {
         OfPort p = ports.get(portName);
         return p == null ? -1 : p.ofport();

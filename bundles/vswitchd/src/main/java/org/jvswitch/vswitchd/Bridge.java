@@ -35,12 +35,12 @@ final class Bridge {
 
     /** The wanted state of one interface, read from its row. */
     record Wanted(UUID uuid, String name, String type, Map<String, String> options, int ofportRequest,
-                  int mtuRequest) {
+                  int mtuRequest, Map<String, String> otherConfig) {
         static Wanted of(DbRow iface) {
             String type = iface.getString("type");
             return new Wanted(iface.uuid(), iface.getString("name"), type.isEmpty() ? "system" : type,
                     iface.getStringMap("options"), (int) iface.getLong("ofport_request", -1),
-                    (int) iface.getLong("mtu_request", 0));
+                    (int) iface.getLong("mtu_request", 0), iface.getStringMap("other_config"));
         }
     }
 
@@ -73,13 +73,15 @@ final class Bridge {
             if (!Objects.equals(p.options(), w.options())) {
                 try {
                     p.netdev().setConfig(w.options());
-                    ports.put(w.name(), new BridgePort(p.name(), p.type(), w.options(), p.netdev(), p.ofport()));
+                    p = new BridgePort(p.name(), p.type(), w.options(), p.netdev(), p.ofport(), p.otherConfig());
+                    ports.put(w.name(), p);
                 } catch (NetdevException e) {
                     LOG.warn("{}: could not configure network device {} ({})", name, w.name(), e.getMessage());
                     return "could not configure network device " + w.name() + " (" + e.errno() + "): " + e.getMessage();
                 }
             }
             applyMtu(p.netdev(), w);
+            applyOtherConfig(ports.get(w.name()), w);
             return null;
         }
         Netdev netdev;
@@ -102,9 +104,17 @@ final class Bridge {
             LOG.warn("{}: {}", name, e.getMessage());
             return e.getMessage();
         }
-        ports.put(w.name(), new BridgePort(w.name(), w.type(), w.options(), netdev, ofport));
+        ports.put(w.name(), new BridgePort(w.name(), w.type(), w.options(), netdev, ofport, Map.of()));
         applyMtu(netdev, w);
+        applyOtherConfig(ports.get(w.name()), w);
         return null;
+    }
+
+    private void applyOtherConfig(BridgePort p, Wanted w) {
+        if (!p.otherConfig().equals(w.otherConfig())) {
+            ofproto.portSetConfig(w.name(), w.otherConfig());
+            ports.put(w.name(), new BridgePort(p.name(), p.type(), p.options(), p.netdev(), p.ofport(), w.otherConfig()));
+        }
     }
 
     private void applyMtu(Netdev netdev, Wanted w) {

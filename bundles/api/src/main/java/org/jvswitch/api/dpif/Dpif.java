@@ -36,6 +36,13 @@ public interface Dpif {
 
     List<DpifPort> ports();
 
+    /**
+     * Applies a port's {@code Interface.other_config} (pmd-rxq-affinity, ...). Called on the
+     * reconfiguration thread; may move rx queues between polling threads.
+     */
+    default void portSetConfig(int portNo, Map<String, String> otherConfig) {
+    }
+
     /** Sets who translates packets that miss every flow; null drops them. */
     void setUpcallHandler(UpcallHandler handler);
 

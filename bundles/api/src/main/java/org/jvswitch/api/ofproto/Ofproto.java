@@ -32,6 +32,10 @@ public interface Ofproto {
     /** Removes the port (from the datapath too); returns once no datapath thread uses the netdev. */
     void portDel(String name);
 
+    /** Passes a port's {@code Interface.other_config} down to its datapath port. */
+    default void portSetConfig(String name, Map<String, String> otherConfig) {
+    }
+
     /** OpenFlow port number of the named port, or -1. */
     int ofport(String name);
 

@@ -59,6 +59,11 @@ final class DpNetdev implements Dpif {
     /** Existing queue handles, so measured load survives a reassignment. Guarded by this. */
     private final Map<Rxq, RxqPoll> rxqPolls = new HashMap<>();
     private volatile UpcallHandler upcallHandler;
+    /** Interface other_config:pmd-rxq-affinity by port number: queue id to core. Guarded by this. */
+    private final Map<Integer, Map<Integer, Integer>> rxqAffinity = new HashMap<>();
+    private boolean rxqIsolate = true;
+    /** Cores whose PMD serves only pinned queues (for pmd-rxq-show). Replaced under this. */
+    volatile java.util.Set<Integer> isolatedCores = java.util.Set.of();
     private int nextThreadIndex = 2;
     private boolean closed;
 
@@ -131,6 +136,7 @@ final class DpNetdev implements Dpif {
         DpPort[] shrunk = table.clone();
         shrunk[portNo] = null;
         portTable = shrunk;
+        rxqAffinity.remove(portNo);
         reconfigurePmds();
         for (int q = 0; q < port.netdev.nRxq(); q++) {
             Rxq rxq = port.netdev.rxq(q);
@@ -138,6 +144,38 @@ final class DpNetdev implements Dpif {
             rxqPolls.remove(rxq);
         }
         LOG.info("{}: deleted port {} ({})", name, port.netdev.name(), portNo);
+    }
+
+    @Override
+    public synchronized void portSetConfig(int portNo, Map<String, String> otherConfig) {
+        Map<Integer, Integer> pins = parseAffinity(otherConfig.get("pmd-rxq-affinity"));
+        Map<Integer, Integer> old = rxqAffinity.getOrDefault(portNo, Map.of());
+        if (pins.equals(old)) {
+            return;
+        }
+        if (pins.isEmpty()) {
+            rxqAffinity.remove(portNo);
+        } else {
+            rxqAffinity.put(portNo, pins);
+        }
+        reconfigurePmds();
+    }
+
+    /** Parses "0:3,1:7" (queue:core pairs); bad pairs are logged and skipped, as Open vSwitch does. */
+    static Map<Integer, Integer> parseAffinity(String s) {
+        Map<Integer, Integer> out = new java.util.TreeMap<>();
+        if (s == null || s.isBlank()) {
+            return out;
+        }
+        for (String pair : s.split(",")) {
+            String[] qc = pair.trim().split(":");
+            try {
+                out.put(Integer.parseInt(qc[0].trim()), Integer.parseInt(qc[1].trim()));
+            } catch (RuntimeException e) {
+                LOG.warn("invalid pmd-rxq-affinity entry '{}' in '{}'", pair, s);
+            }
+        }
+        return out;
     }
 
     /** Removes the port of {@code netdev}, if any (its provider is going away). */
@@ -284,6 +322,7 @@ final class DpNetdev implements Dpif {
     @Override
     public synchronized void setConfig(Map<String, String> otherConfig) {
         long mask = parseCpuMask(otherConfig.get("pmd-cpu-mask"));
+        boolean isolate = !"false".equals(otherConfig.get("pmd-rxq-isolate"));
         String assign = otherConfig.getOrDefault("pmd-rxq-assign", "cycles");
         if (!List.of("cycles", "roundrobin", "group").contains(assign)) {
             LOG.warn("Unsupported rx queue to PMD assignment mode in pmd-rxq-assign. Defaulting to 'cycles'.");
@@ -293,9 +332,10 @@ final class DpNetdev implements Dpif {
         emcInsertInvProb = (int) Math.max(0, parseLong(otherConfig.get("emc-insert-inv-prob"), 100));
         // Open vSwitch accepts 0 to 1,000,000 microseconds.
         txFlushIntervalNanos = Math.min(1_000_000, Math.max(0, parseLong(otherConfig.get("tx-flush-interval"), 0))) * 1000;
-        if (mask != pmdCpuMask || !assign.equals(rxqAssign)) {
+        if (mask != pmdCpuMask || !assign.equals(rxqAssign) || isolate != rxqIsolate) {
             pmdCpuMask = mask;
             rxqAssign = assign;
+            rxqIsolate = isolate;
             reconfigurePmds();
         }
     }
@@ -424,12 +464,38 @@ final class DpNetdev implements Dpif {
         }
     }
 
-    /** Assigns PMD queues to PMD threads by {@code pmd-rxq-assign}. */
-    private Map<PmdThread, List<RxqPoll>> assign(List<RxqPoll> queues) {
+    /**
+     * Assigns PMD queues to PMD threads: queues pinned by pmd-rxq-affinity to their core's thread
+     * (which then serves only pinned queues, unless pmd-rxq-isolate=false), the rest by
+     * {@code pmd-rxq-assign}.
+     */
+    private Map<PmdThread, List<RxqPoll>> assign(List<RxqPoll> all) {
         Map<PmdThread, List<RxqPoll>> out = new HashMap<>();
         List<PmdThread> threads = new ArrayList<>(pmds.values());
         if (threads.isEmpty()) {
             return out;
+        }
+        List<RxqPoll> queues = new ArrayList<>();
+        java.util.Set<Integer> isolated = new java.util.TreeSet<>();
+        for (RxqPoll q : all) {
+            Integer core = rxqAffinity.getOrDefault(q.port.portNo, Map.of()).get(q.rxq.id());
+            PmdThread t = core == null ? null : pmds.get(core);
+            if (core != null && t == null) {
+                LOG.warn("Core {} cannot be pinned with port '{}' rx queue {}. Use pmd-cpu-mask to enable a pmd on core {}."
+                        + " An alternative core will be assigned.", core, q.port.netdev.name(), q.rxq.id(), core);
+            }
+            if (t != null) {
+                out.computeIfAbsent(t, k -> new ArrayList<>()).add(q);
+                if (rxqIsolate) {
+                    isolated.add(core);
+                }
+            } else {
+                queues.add(q);
+            }
+        }
+        isolatedCores = java.util.Set.copyOf(isolated);
+        if (threads.size() > isolated.size()) {
+            threads.removeIf(t -> isolated.contains(t.coreId));
         }
         if (rxqAssign.equals("roundrobin")) {
             queues.sort(Comparator.comparingInt((RxqPoll q) -> q.port.portNo).thenComparingInt(q -> q.rxq.id()));

@@ -146,7 +146,8 @@ final class DpifNetdevCommands {
             if (!t.isPmd() || (target.core != -2 && t.coreId != target.core)) {
                 continue;
             }
-            sb.append("pmd thread numa_id 0 core_id ").append(t.coreId).append(":\n  isolated : false\n");
+            sb.append("pmd thread numa_id 0 core_id ").append(t.coreId).append(":\n  isolated : ")
+              .append(target.dp.isolatedCores.contains(t.coreId)).append('\n');
             RxqPoll[] polls = t.polls.clone();
             java.util.Arrays.sort(polls, java.util.Comparator.comparing((RxqPoll p) -> p.port.netdev.name())
                     .thenComparingInt(p -> p.rxq.id()));

@@ -177,6 +177,28 @@ class DpNetdevTest {
     }
 
     @Test
+    void rxqAffinityPinsQueuesAndIsolatesTheirCore() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2);
+        QueueNetdev x = (QueueNetdev) registry.open("x", "q-pmd", Map.of("n_rxq", "2"));
+        QueueNetdev y = (QueueNetdev) registry.open("y", "q-pmd", Map.of());
+        dp.setConfig(Map.of("pmd-cpu-mask", "0x3", "pmd-maxsleep", "1000"));
+        int px = dp.portAdd(x, -1);
+        dp.portAdd(y, -1);
+        dp.portSetConfig(px, Map.of("pmd-rxq-affinity", "0:1"));
+        String show = new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals("dpif-netdev/pmd-rxq-show"))
+                .findFirst().orElseThrow().execute(java.util.List.of());
+        assertEquals("pmd thread numa_id 0 core_id 0:\n  isolated : false\n"
+                + "  port: x                 queue-id:  1 (enabled)   pmd usage:  0 %\n"
+                + "  port: y                 queue-id:  0 (enabled)   pmd usage:  0 %\n"
+                + "  overhead:  0 %\n"
+                + "pmd thread numa_id 0 core_id 1:\n  isolated : true\n"
+                + "  port: x                 queue-id:  0 (enabled)   pmd usage:  0 %\n"
+                + "  overhead:  0 %\n", show.replaceAll("pmd usage: +[0-9]+ %", "pmd usage:  0 %"));
+        dp.portSetConfig(px, Map.of());
+        dp.portDel(px);
+    }
+
+    @Test
     void noLeakedBuffersAfterTraffic() throws Exception {
         QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
         QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());

@@ -27,6 +27,7 @@ final class QueueNetdev implements Netdev {
     final List<byte[]> sent = new ArrayList<>();
     final AtomicInteger recvCalls = new AtomicInteger();
     volatile Runnable ready;
+    private int queues = 1;
     private final Rxq rxq = new Rxq() {
         @Override public int id() { return 0; }
 
@@ -67,8 +68,21 @@ final class QueueNetdev implements Netdev {
 
     @Override public String name() { return name; }
     @Override public String type() { return type; }
-    @Override public int nRxq() { return 1; }
-    @Override public Rxq rxq(int i) { return rxq; }
+    @Override public int nRxq() { return queues; }
+
+    /** Queue 0 receives what the test offers; further queues (n_rxq) stay empty. */
+    @Override
+    public Rxq rxq(int i) {
+        if (i == 0) {
+            return rxq;
+        }
+        return extra.computeIfAbsent(i, id -> new Rxq() {
+            @Override public int id() { return id; }
+            @Override public int recv(DpPacketBatch batch) { return 0; }
+        });
+    }
+
+    private final Map<Integer, Rxq> extra = new java.util.concurrent.ConcurrentHashMap<>();
     @Override public int nTxq() { return 1; }
 
     @Override
@@ -103,6 +117,7 @@ final class QueueNetdev implements Netdev {
         @Override
         public Netdev construct(String name, Map<String, String> options) {
             QueueNetdev n = new QueueNetdev(name, type);
+            n.queues = Integer.parseInt(options.getOrDefault("n_rxq", "1"));
             made.put(name, n);
             return n;
         }
