@@ -523,6 +523,11 @@ final class DpNetdev implements Dpif {
         return out;
     }
 
+    /** Reassigns rx queues now, on the load measured so far (dpif-netdev/pmd-rxq-rebalance). */
+    synchronized void rebalance() {
+        reconfigurePmds();
+    }
+
     /** Polling threads for statistics: PMDs by core, then the main thread (as Open vSwitch sorts). */
     synchronized List<PmdThread> pollThreads() {
         List<PmdThread> out = new ArrayList<>(pmds.values());

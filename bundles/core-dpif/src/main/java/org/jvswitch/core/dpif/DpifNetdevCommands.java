@@ -25,6 +25,7 @@ final class DpifNetdevCommands {
                 UnixctlCommand.of("dpif-netdev/pmd-stats-show", "[-pmd core] [dp]", 0, 3, this::statsShow),
                 UnixctlCommand.of("dpif-netdev/pmd-stats-clear", "[-pmd core] [dp]", 0, 3, this::statsClear),
                 UnixctlCommand.of("dpif-netdev/pmd-rxq-show", "[-pmd core] [dp]", 0, 3, this::rxqShow),
+                UnixctlCommand.of("dpif-netdev/pmd-rxq-rebalance", "[dp]", 0, 1, this::rebalance),
                 UnixctlCommand.of("dpctl/dump-flows", "[-m] [dp]", 0, 2, this::dumpFlows),
                 UnixctlCommand.of("dpctl/del-flows", "[dp]", 0, 1, this::delFlows),
                 UnixctlCommand.of("memory/show", "", 0, 0, this::memoryShow));
@@ -164,6 +165,11 @@ final class DpifNetdevCommands {
             }
         }
         return sb.toString();
+    }
+
+    private String rebalance(List<String> args) throws UnixctlException {
+        datapath(args.isEmpty() ? null : args.get(0)).rebalance();
+        return "pmd rxq rebalance requested.\n";
     }
 
     private String dumpFlows(List<String> args) throws UnixctlException {
