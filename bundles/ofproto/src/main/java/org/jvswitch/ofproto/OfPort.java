@@ -3,7 +3,7 @@ package org.jvswitch.ofproto;
 import org.jvswitch.api.netdev.Netdev;
 
 /** A bridge port: OpenFlow number, datapath number, netdev. Immutable. */
-record OfPort(String name, int ofport, int odpPort, Netdev netdev) {
+record OfPort(String name, int ofport, int odpPort, Netdev netdev, VlanConfig vlan) {
     /** OpenFlow's text for a port number: the number, or LOCAL. */
     String ofportText() {
         return ofport == org.jvswitch.api.ofproto.Ofproto.OFPP_LOCAL ? "LOCAL" : Integer.toString(ofport);

@@ -61,7 +61,7 @@ final class OfprotoDpif implements Ofproto {
         } catch (DpifException e) {
             throw new OfprotoException("could not add network device " + n + " to ofproto (" + e.getMessage() + ")");
         }
-        OfPort port = new OfPort(n, ofport, odp, netdev);
+        OfPort port = new OfPort(n, ofport, odp, netdev, VlanConfig.TRUNK_ALL);
         Map<String, OfPort> p = new TreeMap<>(ports);
         p.put(n, port);
         Map<Integer, OfPort> o = new TreeMap<>(byOdp);
@@ -136,6 +136,24 @@ final class OfprotoDpif implements Ofproto {
     }
 
     @Override
+    public synchronized void portSetVlan(String portName, String vlanMode, int tag, java.util.Set<Integer> trunks) {
+        OfPort p = ports.get(portName);
+        VlanConfig cfg = VlanConfig.of(vlanMode, tag, trunks);
+        if (p == null || p.vlan().equals(cfg)) {
+            return;
+        }
+        OfPort q = new OfPort(p.name(), p.ofport(), p.odpPort(), p.netdev(), cfg);
+        Map<String, OfPort> np = new TreeMap<>(ports);
+        np.put(portName, q);
+        Map<Integer, OfPort> no = new TreeMap<>(byOdp);
+        no.put(q.odpPort(), q);
+        ports = Map.copyOf(np);
+        byOdp = Map.copyOf(no);
+        // Decisions made under the old settings are wrong now.
+        backer.dpif.flowFlush();
+    }
+
+    @Override
     public void portSetConfig(String portName, Map<String, String> otherConfig) {
         OfPort p = ports.get(portName);
         if (p != null) {
@@ -189,7 +207,10 @@ final class OfprotoDpif implements Ofproto {
         mask.setVlanTci(0xffff);
         long src = key.dlSrc();
         long dst = key.dlDst();
-        int vlan = key.hasVlan() ? key.vlanVid() : 0;
+        int vlan = in.vlan().inputVlan(key.hasVlan(), key.vlanVid());
+        if (vlan < 0) {
+            return DpActions.DROP;   // a VLAN this port does not carry
+        }
         if ((src & 0x010000000000L) != 0) {
             // A multicast source address is invalid: drop, as Open vSwitch does.
             return DpActions.DROP;
@@ -201,22 +222,46 @@ final class OfprotoDpif implements Ofproto {
             // Flows that flooded toward this address, or saw it elsewhere, decide differently now.
             invalidateMac(src);
         }
-        DpActions.Builder actions = DpActions.builder();
         boolean multicast = (dst & 0x010000000000L) != 0 || dst == BROADCAST;
         int outOfport = multicast ? -1 : macs.lookup(vlan, dst);
+        java.util.List<OfPort> outs = new java.util.ArrayList<>();
         if (outOfport >= 0) {
-            if (outOfport != in.ofport()) {
-                OfPort out = byOfport(outOfport);
-                if (out != null) {
-                    actions.output(out.odpPort());
+            OfPort out = byOfport(outOfport);
+            if (out != null && out != in && out.vlan().carries(vlan)) {
+                outs.add(out);
+            }
+        } else {
+            for (OfPort p : ports.values()) {
+                if (p != in && p.vlan().carries(vlan)) {
+                    outs.add(p);
                 }
             }
-            return actions.build();
+            outs.sort((a, b) -> Integer.compare(a.ofport(), b.ofport()));
         }
-        for (OfPort p : ports.values().stream().sorted((a, b) -> Integer.compare(a.ofport(), b.ofport())).toList()) {
-            if (p != in) {
-                actions.output(p.odpPort());
+        return outputs(outs, vlan, key);
+    }
+
+    /**
+     * Output actions for {@code outs}, each port getting the packet tagged or untagged as its VLAN
+     * mode wants: tags are popped and pushed between outputs as needed.
+     */
+    private static DpActions outputs(java.util.List<OfPort> outs, int vlan, FlowKey key) {
+        DpActions.Builder actions = DpActions.builder();
+        boolean tagged = key.hasVlan();
+        int vid = key.vlanVid();
+        int pcp = key.hasVlan() ? key.vlanTci() & 0xe000 : 0;
+        for (OfPort p : outs) {
+            boolean wantTagged = p.vlan().sendsTagged(vlan);
+            if (tagged && (!wantTagged || vid != vlan)) {
+                actions.popVlan();
+                tagged = false;
             }
+            if (wantTagged && !tagged) {
+                actions.pushVlan(pcp | vlan);
+                tagged = true;
+                vid = vlan;
+            }
+            actions.output(p.odpPort());
         }
         return actions.build();
     }

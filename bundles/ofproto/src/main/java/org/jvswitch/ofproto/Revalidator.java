@@ -61,8 +61,10 @@ final class Revalidator {
         for (OfprotoDpif o : b.ofprotos) {
             OfPort p = o.portByOdp(f.key().inPort());
             if (p != null) {
-                int vlan = f.key().hasVlan() ? f.key().vlanVid() : 0;
-                o.macs.learn(vlan, f.key().dlSrc(), p.ofport(), used);
+                int vlan = p.vlan().inputVlan(f.key().hasVlan(), f.key().vlanVid());
+                if (vlan >= 0) {
+                    o.macs.learn(vlan, f.key().dlSrc(), p.ofport(), used);
+                }
                 return;
             }
         }

@@ -124,6 +124,33 @@ class NormalSwitchingTest {
         assertEquals(List.of(odpLocal), outputs(packet(odp1, B, A, new FlowKey())));
     }
 
+    private DpActions tagged(int inOdp, long src, long dst, int vid) {
+        FlowKey key = new FlowKey();
+        key.setInPort(inOdp);
+        key.setDlSrc(src);
+        key.setDlDst(dst);
+        key.setVlanTci(vid | FlowKey.VLAN_CFI);
+        key.setDlType(FlowKey.ETH_TYPE_IP);
+        return dpif.handler.upcall(null, key, new FlowKey());
+    }
+
+    @Test
+    void accessAndTrunkPortsTagAndUntagAsOpenVswitch() {
+        // p1 access VLAN 10, p2 trunk of 10 and 20, br0 (LOCAL) access VLAN 20.
+        br0.portSetVlan("p1", "", 10, java.util.Set.of());
+        br0.portSetVlan("p2", "trunk", -1, java.util.Set.of(10, 20));
+        br0.portSetVlan("br0", "access", 20, java.util.Set.of());
+        assertEquals("push_vlan(vid=10,pcp=0)," + odp2, packet(odp1, A, BCAST, new FlowKey()).toString(),
+                "untagged from access port 10 leaves the trunk tagged 10, not the VLAN 20 port");
+        assertEquals("pop_vlan," + odpLocal, tagged(odp2, B, BCAST, 20).toString(),
+                "VLAN 20 from the trunk reaches only the VLAN 20 access port, untagged");
+        assertEquals("pop_vlan," + odp1, tagged(odp2, B, A, 10).toString(), "unicast to A learned on VLAN 10");
+        assertTrue(tagged(odp1, A, BCAST, 10).isDrop(), "tagged packets are not accepted on an access port");
+        assertTrue(tagged(odp2, B, BCAST, 30).isDrop(), "VLAN 30 is not a trunk of p2");
+        assertEquals(1, br0.macs.lookup(10, A));
+        assertEquals(-1, br0.macs.lookup(0, A), "learned in VLAN 10 only");
+    }
+
     private static List<Integer> outputs(DpActions a) {
         int[] prog = a.program();
         List<Integer> out = new java.util.ArrayList<>();

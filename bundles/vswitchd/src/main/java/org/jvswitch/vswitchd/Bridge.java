@@ -35,12 +35,19 @@ final class Bridge {
 
     /** The wanted state of one interface, read from its row. */
     record Wanted(UUID uuid, String name, String type, Map<String, String> options, int ofportRequest,
-                  int mtuRequest, Map<String, String> otherConfig) {
-        static Wanted of(DbRow iface) {
+                  int mtuRequest, Map<String, String> otherConfig, String vlanMode, int tag,
+                  java.util.Set<Integer> trunks) {
+        /** The wanted state of {@code iface}, a member of {@code port}. */
+        static Wanted of(DbRow port, DbRow iface) {
             String type = iface.getString("type");
+            java.util.Set<Integer> trunks = new java.util.TreeSet<>();
+            for (Object t : port.getSet("trunks")) {
+                trunks.add(((Long) t).intValue());
+            }
             return new Wanted(iface.uuid(), iface.getString("name"), type.isEmpty() ? "system" : type,
                     iface.getStringMap("options"), (int) iface.getLong("ofport_request", -1),
-                    (int) iface.getLong("mtu_request", 0), iface.getStringMap("other_config"));
+                    (int) iface.getLong("mtu_request", 0), iface.getStringMap("other_config"),
+                    port.getString("vlan_mode"), (int) port.getLong("tag", -1), trunks);
         }
     }
 
@@ -82,6 +89,7 @@ final class Bridge {
             }
             applyMtu(p.netdev(), w);
             applyOtherConfig(ports.get(w.name()), w);
+            ofproto.portSetVlan(w.name(), w.vlanMode(), w.tag(), w.trunks());
             return null;
         }
         Netdev netdev;
@@ -107,6 +115,7 @@ final class Bridge {
         ports.put(w.name(), new BridgePort(w.name(), w.type(), w.options(), netdev, ofport, Map.of()));
         applyMtu(netdev, w);
         applyOtherConfig(ports.get(w.name()), w);
+        ofproto.portSetVlan(w.name(), w.vlanMode(), w.tag(), w.trunks());
         return null;
     }
 

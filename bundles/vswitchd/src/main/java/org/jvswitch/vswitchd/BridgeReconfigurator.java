@@ -47,6 +47,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
     static final String VERSION = "0.1.0";
 
     private final Ovsdb db;
+    private final org.osgi.framework.Bundle framework;
     private final NetdevRegistry registry;
     private final OfprotoService ofprotos;
     private final Map<String, Bridge> bridges = new HashMap<>();
@@ -60,7 +61,8 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
 
     @Activate
     public BridgeReconfigurator(@Reference Ovsdb db, @Reference NetdevRegistry registry,
-                                @Reference OfprotoService ofprotos) {
+                                @Reference OfprotoService ofprotos, org.osgi.framework.BundleContext ctx) {
+        this.framework = ctx.getBundle(0);
         this.db = db;
         this.registry = registry;
         this.ofprotos = ofprotos;
@@ -100,7 +102,11 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
 
     @Override
     public void typeRemoved(String type) {
-        kick();
+        // While the whole switch shuts down, providers leave before the bridge: do not write
+        // "unknown type" errors into the database for ports that were fine.
+        if (framework.getState() != org.osgi.framework.Bundle.STOPPING) {
+            kick();
+        }
     }
 
     private void kick() {
@@ -228,7 +234,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                 if (iface == null) {
                     continue;
                 }
-                Bridge.Wanted w = Bridge.Wanted.of(iface);
+                Bridge.Wanted w = Bridge.Wanted.of(port, iface);
                 if (ifaces.size() > 1) {
                     errors.put(w.uuid(), "port " + port.getString("name") + " has " + ifaces.size()
                             + " interfaces: bonds are not supported yet");

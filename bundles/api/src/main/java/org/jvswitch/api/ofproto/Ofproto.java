@@ -32,6 +32,13 @@ public interface Ofproto {
     /** Removes the port (from the datapath too); returns once no datapath thread uses the netdev. */
     void portDel(String name);
 
+    /**
+     * Sets a port's VLAN settings from its Port row: {@code vlanMode} ("", "trunk", "access",
+     * "native-tagged", "native-untagged"), {@code tag} (-1 if none) and {@code trunks} (empty: all).
+     */
+    default void portSetVlan(String name, String vlanMode, int tag, java.util.Set<Integer> trunks) {
+    }
+
     /** Passes a port's {@code Interface.other_config} down to its datapath port. */
     default void portSetConfig(String name, Map<String, String> otherConfig) {
     }

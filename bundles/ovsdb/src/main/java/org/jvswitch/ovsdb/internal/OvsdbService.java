@@ -21,9 +21,6 @@ import org.jvswitch.api.ovsdb.Ovsdb;
 import org.jvswitch.api.ovsdb.OvsdbException;
 import org.jvswitch.ovsdb.internal.DbFile.CompactionPolicy;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +40,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the durable write, the publication of the new snapshot and the listener calls, so listeners see
  * commits one at a time in commit order. Lock order: commitLock only; nothing else is locked.
  */
-@Component(service = {Ovsdb.class, Database.class}, immediate = true)
 public final class OvsdbService implements Database, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OvsdbService.class);
     private static final String ROOT_TABLE = "Open_vSwitch";
@@ -58,8 +54,10 @@ public final class OvsdbService implements Database, AutoCloseable {
     /** Guarded by commitLock. */
     private boolean closed;
 
-    /** Activated by Declarative Services; the file comes from framework (or system) properties. */
-    @Activate
+    /**
+     * The file comes from framework (or system) properties. Created by {@link EmbeddedDatabase}
+     * unless the switch is a client of a remote database.
+     */
     public OvsdbService(BundleContext context) throws IOException {
         this(DbLocation.resolve(context::getProperty));
     }
@@ -113,7 +111,6 @@ public final class OvsdbService implements Database, AutoCloseable {
         }
     }
 
-    @Deactivate
     @Override
     public void close() {
         commitLock.lock();

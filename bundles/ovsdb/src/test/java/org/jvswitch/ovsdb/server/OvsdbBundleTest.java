@@ -51,17 +51,12 @@ class OvsdbBundleTest {
         }
     }
 
-    @Test
-    void serverComponentServesTheDatabaseOfThisBundle() throws Exception {
-        String ovsdb = System.getProperty("bundle.ovsdb");
-        assumeTrue(ovsdb != null, "run through Maven (surefire passes the bundle paths)");
-        Path rundir = tmp.resolve("run");
-        Map<String, String> config = new HashMap<>();
+    /** Felix with SCR and this bundle, started, with {@code properties} as framework properties. */
+    private Bundle startFramework(String ovsdb, Map<String, String> properties) throws Exception {
+        Map<String, String> config = new HashMap<>(properties);
         config.put(Constants.FRAMEWORK_STORAGE, tmp.resolve("cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES);
-        config.put("jvswitch.rundir", rundir.toString());
-        config.put("jvswitch.db.file", tmp.resolve("conf.db").toString());
         framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
         framework.start();
         BundleContext ctx = framework.getBundleContext();
@@ -76,6 +71,69 @@ class OvsdbBundleTest {
         for (Bundle b : bundles) {
             b.start();
         }
+        return bundle;
+    }
+
+    private static List<ServiceReference<?>> ovsdbServices(Bundle bundle) {
+        List<ServiceReference<?>> out = new ArrayList<>();
+        for (ServiceReference<?> r : java.util.Objects.requireNonNullElse(bundle.getRegisteredServices(),
+                new ServiceReference<?>[0])) {
+            if (List.of((String[]) r.getProperty(Constants.OBJECTCLASS)).contains(Ovsdb.class.getName())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * With {@code jvswitch.db.remote} set, the bundle's one {@code Ovsdb} is the client of the
+     * remote server: no embedded database, no db.sock of its own.
+     */
+    @Test
+    void withARemoteTheOnlyOvsdbIsTheClient() throws Exception {
+        String ovsdb = System.getProperty("bundle.ovsdb");
+        assumeTrue(ovsdb != null, "run through Maven (surefire passes the bundle paths)");
+        Path rundir = tmp.resolve("run");
+        try (ServerFixture remote = new ServerFixture(tmp.resolve("remote"))) {
+            Bundle bundle = startFramework(ovsdb, Map.of("jvswitch.rundir", rundir.toString(),
+                    "jvswitch.db.file", tmp.resolve("conf.db").toString(), "jvswitch.db.remote", remote.unix()));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (ovsdbServices(bundle).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            List<ServiceReference<?>> refs = ovsdbServices(bundle);
+            assertEquals(1, refs.size(), refs::toString);
+            BundleContext ctx = framework.getBundleContext();
+            Ovsdb db = (Ovsdb) ctx.getService(refs.get(0));
+            assertEquals("OvsdbClient", db.getClass().getSimpleName());
+            var root = db.snapshot().rows("Open_vSwitch").iterator().next();
+            var txn = db.begin();
+            txn.update("Open_vSwitch", root.uuid(), Map.of("next_cfg", 7L));
+            txn.commit();
+            assertEquals(7L, remote.db.snapshot().rows("Open_vSwitch").iterator().next().get("next_cfg"));
+            ctx.ungetService(refs.get(0));
+            assertFalse(Files.exists(rundir.resolve("db.sock")), "no embedded server");
+            assertFalse(Files.exists(tmp.resolve("conf.db")), "no embedded database");
+            bundle.stop();
+            framework.stop();
+            framework.waitForStop(20_000);
+            framework = null;
+            deadline = System.nanoTime() + 20_000_000_000L;
+            while (remote.server.sessions() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, remote.server.sessions(), "the client disconnected when the bundle stopped");
+        }
+    }
+
+    @Test
+    void serverComponentServesTheDatabaseOfThisBundle() throws Exception {
+        String ovsdb = System.getProperty("bundle.ovsdb");
+        assumeTrue(ovsdb != null, "run through Maven (surefire passes the bundle paths)");
+        Path rundir = tmp.resolve("run");
+        Bundle bundle = startFramework(ovsdb, Map.of("jvswitch.rundir", rundir.toString(),
+                "jvswitch.db.file", tmp.resolve("conf.db").toString()));
+        BundleContext ctx = framework.getBundleContext();
 
         Path socket = rundir.resolve("db.sock");
         long deadline = System.nanoTime() + 20_000_000_000L;
