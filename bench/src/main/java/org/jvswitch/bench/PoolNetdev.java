@@ -33,13 +33,19 @@ public final class PoolNetdev implements Netdev {
         @Override
         public int recv(DpPacketBatch batch) {
             int before = batch.count();
-            while (!batch.isFull()) {
-                DpPacket p = pool != null ? pool.alloc() : localPool.alloc();
-                if (p == null) {
-                    break;
+            if (pool != null) {
+                pool.allocBulk(batch, DpPacketBatch.MAX);   // one lock per burst, as a driver would
+            } else {
+                while (!batch.isFull()) {
+                    DpPacket p = localPool.alloc();
+                    if (p == null) {
+                        break;
+                    }
+                    batch.add(p);
                 }
-                p.setLength(frameLength);   // the frame is already in the buffer
-                batch.add(p);
+            }
+            for (int i = before; i < batch.count(); i++) {
+                batch.get(i).setLength(frameLength);   // the frame is already in the buffer
             }
             int n = batch.count() - before;
             rxPackets += n;

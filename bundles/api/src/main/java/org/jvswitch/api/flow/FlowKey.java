@@ -63,7 +63,10 @@ public final class FlowKey {
     public void setDlSrc(long mac) { w[2] = mac & 0xffffffffffffL; }
 
     public void clear() {
-        Arrays.fill(w, 0L);
+        // Explicit stores: for 14 words this beats Arrays.fill's loop on the per-packet path.
+        long[] k = w;
+        k[0] = 0; k[1] = 0; k[2] = 0; k[3] = 0; k[4] = 0; k[5] = 0; k[6] = 0;
+        k[7] = 0; k[8] = 0; k[9] = 0; k[10] = 0; k[11] = 0; k[12] = 0; k[13] = 0;
     }
 
     public void copyFrom(FlowKey o) {
@@ -83,11 +86,12 @@ public final class FlowKey {
      * 5-tuple rather than the whole miniflow. Equal keys hash equal; a collision costs one compare.
      */
     public int hash() {
-        long h = mix(0x9E3779B97F4A7C15L, w[0]);
-        h = mix(h, w[1] ^ (w[2] << 7));
-        h = mix(h, w[3] ^ w[8]);
-        h = mix(h, w[4] ^ w[6] ^ w[9]);
-        return (int) h ^ (int) (h >>> 32);
+        // Fold, then one multiply: the words differ in independent bits, and a collision only
+        // costs a compare.
+        long h = w[0] ^ Long.rotateLeft(w[1], 17) ^ Long.rotateLeft(w[2], 37) ^ w[3]
+                ^ Long.rotateLeft(w[4], 11) ^ w[6] ^ Long.rotateLeft(w[8], 23) ^ w[9];
+        h *= 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 32) ^ (int) (h >>> 7);
     }
 
     private static long mix(long h, long v) {
@@ -202,16 +206,19 @@ public final class FlowKey {
         if (len < off + 20) {
             return;
         }
-        int vihl = p.getU8(off);
+        // Three loads for the fixed header: version..fragment, ttl..source, destination.
+        long a = p.getI64(off);
+        long b = p.getI64(off + 8);
+        int vihl = (int) (a >>> 56) & 0xff;
         int ihl = (vihl & 0xf) * 4;
         if ((vihl >>> 4) != 4 || ihl < 20 || len < off + ihl) {
             return;
         }
-        int tos = p.getU8(off + 1);
-        int fragField = p.getU16(off + 6);
-        int ttl = p.getU8(off + 8);
-        int proto = p.getU8(off + 9);
-        w[3] = ((long) p.getI32(off + 12) << 32) | (p.getI32(off + 16) & 0xffffffffL);
+        int tos = (int) (a >>> 48) & 0xff;
+        int fragField = (int) a & 0xffff;
+        int ttl = (int) (b >>> 56) & 0xff;
+        int proto = (int) (b >>> 48) & 0xff;
+        w[3] = (b << 32) | (p.getI32(off + 16) & 0xffffffffL);
         int frag = 0;
         if ((fragField & 0x3fff) != 0) {
             frag = FRAG_ANY | ((fragField & 0x1fff) != 0 ? FRAG_LATER : 0);
@@ -325,14 +332,14 @@ public final class FlowKey {
                     p.l4Ofs = off;
                     p.l4Proto = proto;
                     w[9] |= p.getU16(off + 12) & 0x0fff;
-                    return ((long) p.getU16(off) << 16) | p.getU16(off + 2);
+                    return p.getI32(off) & 0xffffffffL;   // source and destination port
                 }
             }
             case 17, 132 -> {
                 if (len >= off + (proto == 17 ? 8 : 12)) {
                     p.l4Ofs = off;
                     p.l4Proto = proto;
-                    return ((long) p.getU16(off) << 16) | p.getU16(off + 2);
+                    return p.getI32(off) & 0xffffffffL;
                 }
             }
             case 1, 58 -> { // ICMP type/code in tp_src/tp_dst, as OVS

@@ -23,11 +23,12 @@ public final class DpPacketBatch {
 
     public void set(int i, DpPacket p) { packets[i] = p; }
 
-    /** Keeps only the first {@code n} packets (after compaction by a filter). */
+    /**
+     * Keeps only the first {@code n} packets (after compaction by a filter). Slots past the count
+     * keep stale references: packet handles belong to pools and live as long as them, so nothing
+     * is retained that would otherwise be freed.
+     */
     public void truncate(int n) {
-        for (int i = n; i < count; i++) {
-            packets[i] = null;
-        }
         count = n;
     }
 
@@ -35,12 +36,18 @@ public final class DpPacketBatch {
         truncate(0);
     }
 
-    /** Frees every packet in the batch and empties it. */
+    /** Frees every packet in the batch and empties it, one call per run of packets from the same pool. */
     public void freeAll() {
-        for (int i = 0; i < count; i++) {
-            packets[i].free();
-            packets[i] = null;
+        int i = 0;
+        while (i < count) {
+            PacketPool pool = packets[i].pool();
+            int j = i + 1;
+            while (j < count && packets[j].pool() == pool) {
+                j++;
+            }
+            pool.freeBulk(packets, i, j - i);
+            i = j;
         }
-        count = 0;
+        truncate(0);
     }
 }

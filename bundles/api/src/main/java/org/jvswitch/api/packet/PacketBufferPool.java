@@ -39,6 +39,7 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
         this.isFree = new boolean[buffers];
         for (int i = 0; i < buffers; i++) {
             handles[i] = new DpPacket();
+            handles[i].bind(memory, (long) i * bufSize, bufSize, HEADROOM, this, i);
             freeStack[i] = buffers - 1 - i;
             isFree[i] = true;
         }
@@ -70,19 +71,60 @@ public final class PacketBufferPool implements PacketPool, AutoCloseable {
             isFree[idx] = false;
         }
         DpPacket p = handles[idx];
-        p.bind(memory, (long) idx * bufSize, bufSize, HEADROOM, this, idx);
+        p.reset(HEADROOM);
         return p;
+    }
+
+    /**
+     * Fills {@code batch} with up to {@code n} fresh buffers under one lock (a receive burst);
+     * returns how many it added (fewer when the pool runs low or the batch fills).
+     */
+    public int allocBulk(DpPacketBatch batch, int n) {
+        int want = Math.min(n, DpPacketBatch.MAX - batch.count());
+        int got;
+        int start = batch.count();
+        synchronized (this) {
+            if (released) {
+                return 0;
+            }
+            got = Math.min(want, top);
+            for (int i = 0; i < got; i++) {
+                int idx = freeStack[--top];
+                isFree[idx] = false;
+                batch.add(handles[idx]);
+            }
+        }
+        for (int i = start; i < start + got; i++) {
+            batch.get(i).reset(HEADROOM);
+        }
+        return got;
+    }
+
+    @Override
+    public void freeBulk(DpPacket[] packets, int from, int n) {
+        synchronized (this) {
+            for (int i = from; i < from + n; i++) {
+                release(packets[i]);
+            }
+            if (released && top == handles.length) {
+                closeNow();
+            }
+        }
+    }
+
+    private void release(DpPacket packet) {
+        int idx = (int) packet.cookie();
+        if (handles[idx] != packet || isFree[idx]) {
+            throw new IllegalStateException("double free or foreign packet in pool " + name);
+        }
+        isFree[idx] = true;
+        freeStack[top++] = idx;
     }
 
     @Override
     public void free(DpPacket packet) {
-        int idx = (int) packet.cookie();
         synchronized (this) {
-            if (handles[idx] != packet || isFree[idx]) {
-                throw new IllegalStateException("double free or foreign packet in pool " + name);
-            }
-            isFree[idx] = true;
-            freeStack[top++] = idx;
+            release(packet);
             if (released && top == handles.length) {
                 closeNow();
             }

@@ -14,4 +14,14 @@ public interface PacketPool {
      * allocate. After the call the packet handle belongs to the pool again.
      */
     void free(DpPacket packet);
+
+    /**
+     * Returns {@code n} buffers at once, {@code packets[from..from+n)}, all from this pool. Pools
+     * that lock override it to lock once per batch.
+     */
+    default void freeBulk(DpPacket[] packets, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            free(packets[i]);
+        }
+    }
 }

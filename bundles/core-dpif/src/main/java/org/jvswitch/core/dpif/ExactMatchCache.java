@@ -26,7 +26,16 @@ final class ExactMatchCache {
         }
         int base = idx * FlowKey.WORDS;
         long[] w = key.w;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        if (keys[base] != w[0]) {
+            return null;
+        }
+        // Same in_port, EtherType and VLAN: for IPv4 the IPv6, ARP-address and ND words are zero
+        // in both keys, so comparing the others decides.
+        if (key.dlType() == FlowKey.ETH_TYPE_IP) {
+            return keys[base + 1] == w[1] && keys[base + 2] == w[2] && keys[base + 3] == w[3]
+                    && keys[base + 4] == w[4] && keys[base + 9] == w[9] && keys[base + 10] == w[10] ? f : null;
+        }
+        for (int i = 1; i < FlowKey.WORDS; i++) {
             if (keys[base + i] != w[i]) {
                 return null;
             }
