@@ -31,8 +31,10 @@ final class Dpcls {
         Subtable[] tables = subtables;
         for (int i = 0; i < tables.length; i++) {
             lookups[0]++;
-            Megaflow f = tables[i].lookup(key);
+            Subtable t = tables[i];
+            Megaflow f = t.lookup(key);
             if (f != null) {
+                t.hits++;   // racy across PMDs on purpose: only an ordering hint
                 return f;
             }
         }
@@ -111,12 +113,34 @@ final class Dpcls {
         return subtables.length;
     }
 
+    /**
+     * Orders subtables by hits since the last ranking, most hit first, so that lookups stop
+     * early (Open vSwitch's dpcls_sort_subtable_vector). Called about once a second by the main
+     * thread; readers see the old or the new order, both complete.
+     */
+    synchronized void rank() {
+        Subtable[] current = subtables;
+        if (current.length < 2) {
+            return;
+        }
+        Subtable[] sorted = current.clone();
+        java.util.Arrays.sort(sorted, (a, b) -> Long.compare(b.hits, a.hits));
+        for (Subtable t : sorted) {
+            t.hits = 0;
+        }
+        if (!java.util.Arrays.equals(sorted, current)) {
+            subtables = sorted;
+        }
+    }
+
     /** One mask's flows: open addressing with linear probing. */
     private static final class Subtable {
         final FlowKey mask;
         /** The mask's non-zero words: hashing and comparing only these keeps lookups short. */
         final int[] words;
         volatile Megaflow[] slots = new Megaflow[16];
+        /** Lookups this subtable answered since the last ranking (racy counter). */
+        long hits;
         int used;   // live + tombstones, writers only
         int live;
 

@@ -110,6 +110,7 @@ final class PmdThread implements Runnable {
         DpPort[] loaded = null;
         int loadedThreads = 0;
         long idleSleepNanos = 0;
+        long lastRank = System.nanoTime();
         try {
             while (!exit) {
                 DpPort[] ports = portTable;
@@ -138,6 +139,10 @@ final class PmdThread implements Runnable {
                 long t1 = System.nanoTime();
                 processor.stats.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
                 seq++;
+                if (!isPmd() && t1 - lastRank > 1_000_000_000L) {
+                    dp.dpcls.rank();   // the main thread ranks the shared classifier's subtables
+                    lastRank = t1;
+                }
                 if (got == 0) {
                     idleSleepNanos = idle(idleSleepNanos);
                 } else {

@@ -51,6 +51,27 @@ class DpclsTest {
     }
 
     @Test
+    void rankingPutsTheBusiestSubtableFirst() {
+        Dpcls cls = new Dpcls();
+        FlowKey hot = null;
+        for (int i = 0; i < 10; i++) {
+            FlowKey mask = new FlowKey();
+            mask.w[3] = 1L << i;          // ten distinct masks
+            FlowKey k = new FlowKey();
+            k.w[3] = 1L << i;
+            cls.insert(flow(k, mask, i));
+            hot = k;
+        }
+        long[] lookups = new long[1];
+        cls.lookup(hot, lookups);
+        assertEquals(10, lookups[0], "the only matching subtable is searched last");
+        cls.rank();
+        lookups[0] = 0;
+        assertEquals("9", cls.lookup(hot, lookups).actions.toString());
+        assertEquals(1, lookups[0], "after ranking it is searched first");
+    }
+
+    @Test
     void growsPastManyFlows() {
         Dpcls cls = new Dpcls();
         FlowKey mask = new FlowKey();
