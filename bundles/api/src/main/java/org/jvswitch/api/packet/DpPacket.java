@@ -171,6 +171,12 @@ public final class DpPacket {
         MemorySegment.copy(bytes, off, region, ValueLayout.JAVA_BYTE, base + dataOff, len);
     }
 
+    /** Replaces the data with {@code len} bytes of {@code src} from {@code srcOff} (no allocation). */
+    public void copyFrom(MemorySegment src, long srcOff, int len) {
+        setLength(len);
+        MemorySegment.copy(src, srcOff, region, base + dataOff, len);
+    }
+
     /** Copies the data out into a new array. Control path only: allocates. */
     public byte[] toByteArray() {
         byte[] out = new byte[length];

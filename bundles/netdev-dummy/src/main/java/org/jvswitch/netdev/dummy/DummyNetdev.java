@@ -30,6 +30,9 @@ final class DummyNetdev implements Netdev {
     private final DummyRxq[] rxqs;
     private final ArrayDeque<DpPacket> sent = new ArrayDeque<>(TX_KEEP);
     private volatile boolean up = true;
+    /** False (options:tx-keep=false): what is sent is counted and freed at once, for benchmarks. */
+    private final boolean keepSent;
+    private final PacketGenerator generator;
     private volatile int mtu = 1500;
 
     private final AtomicLong rxPackets = new AtomicLong();
@@ -48,6 +51,29 @@ final class DummyNetdev implements Netdev {
         this.rxqs = new DummyRxq[nRxq];
         for (int i = 0; i < nRxq; i++) {
             rxqs[i] = new DummyRxq(i, RXQ_CAPACITY);
+        }
+        this.keepSent = !"false".equals(options.get("tx-keep"));
+        String gen = options.get("gen-flows");
+        if (gen != null) {
+            int flows;
+            try {
+                flows = Integer.parseInt(gen.trim());
+            } catch (NumberFormatException e) {
+                flows = 0;
+            }
+            if (flows < 1 || flows > 16_000_000) {
+                pool.release();
+                throw new NetdevException(NetdevException.EINVAL, "invalid gen-flows " + gen + ": expected 1 to 16000000");
+            }
+            byte[] frame = PacketSpec.fromFlow("eth(src=" + options.getOrDefault("gen-src", "50:54:00:00:00:01")
+                    + ",dst=" + options.getOrDefault("gen-dst", "50:54:00:00:00:02") + "),eth_type(0x0800),"
+                    + "ipv4(src=10.0.0.1,dst=10.1.0.1,proto=17,ttl=64),udp(src=1000,dst=2000)", 64);
+            generator = new PacketGenerator(pool, frame, flows);
+            for (DummyRxq q : rxqs) {
+                q.setGenerator(generator);
+            }
+        } else {
+            generator = null;
         }
     }
 
@@ -132,6 +158,15 @@ final class DummyNetdev implements Netdev {
             return n;
         }
         long bytes = 0;
+        if (!keepSent) {
+            for (int i = 0; i < n; i++) {
+                bytes += batch.get(i).length();
+            }
+            batch.freeAll();
+            txPackets.addAndGet(n);
+            txBytes.addAndGet(bytes);
+            return 0;
+        }
         synchronized (sent) {
             for (int i = 0; i < n; i++) {
                 DpPacket p = batch.get(i);
@@ -163,7 +198,8 @@ final class DummyNetdev implements Netdev {
 
     @Override
     public NetdevStats stats() {
-        return new NetdevStats(rxPackets.get(), txPackets.get(), rxBytes.get(), txBytes.get(),
+        long generated = generator == null ? 0 : generator.generated();
+        return new NetdevStats(rxPackets.get() + generated, txPackets.get(), rxBytes.get() + generated * 64, txBytes.get(),
                 rxDropped.get(), txDropped.get(), 0, 0);
     }
 

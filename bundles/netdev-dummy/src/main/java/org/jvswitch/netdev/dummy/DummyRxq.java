@@ -14,6 +14,7 @@ final class DummyRxq implements Rxq {
     private int head;
     private int count;
     private volatile Runnable ready;
+    private PacketGenerator generator;
 
     DummyRxq(int id, int capacity) {
         this.id = id;
@@ -41,8 +42,16 @@ final class DummyRxq implements Rxq {
         return true;
     }
 
+    /** Makes this queue a traffic source (options:gen-flows); set before the datapath polls it. */
+    void setGenerator(PacketGenerator generator) {
+        this.generator = generator;
+    }
+
     @Override
     public int recv(DpPacketBatch batch) {
+        if (generator != null) {
+            return generator.fill(batch);
+        }
         if (count == 0) {   // racy peek keeps the idle poll lock-free
             return 0;
         }

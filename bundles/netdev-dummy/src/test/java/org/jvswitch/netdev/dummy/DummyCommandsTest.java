@@ -83,9 +83,29 @@ class DummyCommandsTest {
     }
 
     @Test
+    void generatorPortProducesCyclingFlowsAndSinkFreesAtOnce() throws Exception {
+        DummyNetdev gen = open("gen", Map.of("gen-flows", "3", "tx-keep", "false"));
+        DpPacketBatch batch = new DpPacketBatch();
+        assertEquals(DpPacketBatch.MAX, gen.rxq(0).recv(batch));
+        byte[] f0 = batch.get(0).toByteArray();
+        byte[] f1 = batch.get(1).toByteArray();
+        byte[] f3 = batch.get(3).toByteArray();
+        assertEquals(64, f0.length);
+        assertEquals("0a000001", PacketSpec.toHex(java.util.Arrays.copyOfRange(f0, 26, 30)));
+        assertEquals("0a000002", PacketSpec.toHex(java.util.Arrays.copyOfRange(f1, 26, 30)));
+        assertEquals("0a000001", PacketSpec.toHex(java.util.Arrays.copyOfRange(f3, 26, 30)), "3 flows, then again");
+        gen.send(0, batch, false);
+        assertEquals(0, gen.buffersInUse(), "tx-keep=false frees what is sent");
+        assertEquals(32, gen.stats().txPackets());
+        assertEquals("", DummyCommands.txDump(List.of("gen")));
+    }
+
+    @Test
     void badOptionsAreRefused() {
         NetdevException e = assertThrows(NetdevException.class, () -> open("p9", Map.of("n_rxq", "0")));
         assertEquals("invalid n_rxq 0: expected 1 to 64", e.getMessage());
         assertEquals(NetdevException.EINVAL, e.errno());
+        e = assertThrows(NetdevException.class, () -> open("p9", Map.of("gen-flows", "none")));
+        assertEquals("invalid gen-flows none: expected 1 to 16000000", e.getMessage());
     }
 }
