@@ -72,6 +72,8 @@ final class DpNetdev implements Dpif {
     private String rxqAssign = "cycles";
     volatile int pmdMaxSleepMicros;
     volatile int emcInsertInvProb = 100;
+    /** other_config:smc-enable (default false, as Open vSwitch). */
+    volatile boolean smcEnabled;
     /** other_config:tx-flush-interval in nanoseconds (0: send at the end of every received batch). */
     volatile long txFlushIntervalNanos;
 
@@ -312,7 +314,7 @@ final class DpNetdev implements Dpif {
         processors.add(controlProcessor);
         for (PacketProcessor p : processors) {
             long[] s = p.stats.read();
-            hit += s[PmdPerfStats.EXACT_HIT] + s[PmdPerfStats.MASKED_HIT];
+            hit += s[PmdPerfStats.EXACT_HIT] + s[PmdPerfStats.SMC_HIT] + s[PmdPerfStats.MASKED_HIT];
             missed += s[PmdPerfStats.MISS] + s[PmdPerfStats.LOST];
             lost += s[PmdPerfStats.LOST];
         }
@@ -330,6 +332,7 @@ final class DpNetdev implements Dpif {
         }
         pmdMaxSleepMicros = (int) Math.min(10_000, Math.max(0, parseLong(otherConfig.get("pmd-maxsleep"), 0)));
         emcInsertInvProb = (int) Math.max(0, parseLong(otherConfig.get("emc-insert-inv-prob"), 100));
+        smcEnabled = "true".equals(otherConfig.get("smc-enable"));
         // Open vSwitch accepts 0 to 1,000,000 microseconds.
         txFlushIntervalNanos = Math.min(1_000_000, Math.max(0, parseLong(otherConfig.get("tx-flush-interval"), 0))) * 1000;
         if (mask != pmdCpuMask || !assign.equals(rxqAssign) || isolate != rxqIsolate) {

@@ -95,11 +95,10 @@ final class DpifNetdevCommands {
             sb.append("  mfex opt hits: 0\n");
             sb.append("  simple match hits: 0\n");
             sb.append("  emc hits: ").append(s[PmdPerfStats.EXACT_HIT]).append('\n');
-            sb.append("  smc hits: 0\n");
+            sb.append("  smc hits: ").append(s[PmdPerfStats.SMC_HIT]).append('\n');
             sb.append("  megaflow hits: ").append(s[PmdPerfStats.MASKED_HIT]).append('\n');
             sb.append("  avg. subtable lookups per megaflow hit: ")
-              .append(fmt(ratio(s[PmdPerfStats.MASKED_LOOKUP] - s[PmdPerfStats.MISS] - s[PmdPerfStats.LOST],
-                      s[PmdPerfStats.MASKED_HIT]))).append('\n');
+              .append(fmt(ratio(s[PmdPerfStats.MASKED_LOOKUP], s[PmdPerfStats.MASKED_HIT]))).append('\n');
             sb.append("  miss with success upcall: ").append(s[PmdPerfStats.MISS]).append('\n');
             sb.append("  miss with failed upcall: ").append(s[PmdPerfStats.LOST]).append('\n');
             sb.append("  avg. packets per output batch: ")

@@ -16,6 +16,7 @@ final class PacketProcessor {
     final PmdPerfStats stats = new PmdPerfStats();
     final OutputBatches output;
     private final ExactMatchCache emc = new ExactMatchCache();
+    private SignatureMatchCache smcCache;
     private final FlowKey[] keys = new FlowKey[DpPacketBatch.MAX];
     private final long[] lookups = new long[1];
 
@@ -83,7 +84,9 @@ final class PacketProcessor {
         long interval = dp.txFlushIntervalNanos;
         flushAt = interval == 0 ? 0 : System.nanoTime() + interval;
         int emcHits = 0;
+        int smcHits = 0;
         int maskedHits = 0;
+        SignatureMatchCache smc = smcIfEnabled();
         int misses = 0;
         int lost = 0;
         lookups[0] = 0;
@@ -97,11 +100,17 @@ final class PacketProcessor {
             Megaflow f = emcInvProb > 0 ? emc.lookup(key, hash) : null;
             if (f != null) {
                 emcHits++;
+            } else if (smc != null && (f = smc.lookup(key, hash)) != null) {
+                smcHits++;
+                maybeEmcInsert(key, hash, f, emcInvProb);
             } else {
                 f = dp.dpcls.lookup(key, lookups);
                 if (f != null) {
                     maskedHits++;
                     maybeEmcInsert(key, hash, f, emcInvProb);
+                    if (smc != null) {
+                        smc.insert(hash, f);
+                    }
                 } else {
                     f = dp.upcall(p, key);
                     if (f == null) {
@@ -118,6 +127,7 @@ final class PacketProcessor {
         batch.clear();
         stats.add(PmdPerfStats.RECV, n);
         stats.add(PmdPerfStats.EXACT_HIT, emcHits);
+        stats.add(PmdPerfStats.SMC_HIT, smcHits);
         stats.add(PmdPerfStats.MASKED_HIT, maskedHits);
         stats.add(PmdPerfStats.MASKED_LOOKUP, lookups[0]);
         stats.add(PmdPerfStats.MISS, misses);
@@ -129,6 +139,16 @@ final class PacketProcessor {
             groupFlow[g] = null;
         }
         nGroups = 0;
+    }
+
+    /** The SMC while other_config:smc-enable is true; allocated on first use, dropped when disabled. */
+    private SignatureMatchCache smcIfEnabled() {
+        if (!dp.smcEnabled) {
+            smcCache = null;
+        } else if (smcCache == null) {
+            smcCache = new SignatureMatchCache();
+        }
+        return smcCache;
     }
 
     private void maybeEmcInsert(FlowKey key, int hash, Megaflow f, int invProb) {

@@ -20,7 +20,8 @@ final class PmdPerfStats {
     static final int CYCLES_IDLE = 8;
     static final int CYCLES_BUSY = 9;
     static final int RECIRC = 10;
-    static final int N = 11;
+    static final int SMC_HIT = 11;
+    static final int N = 12;
 
     private static final VarHandle ELEM = MethodHandles.arrayElementVarHandle(long[].class);
 

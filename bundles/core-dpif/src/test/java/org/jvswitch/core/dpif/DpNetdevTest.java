@@ -86,6 +86,31 @@ class DpNetdevTest {
     }
 
     @Test
+    void signatureMatchCacheServesFlowsTheEmcDoesNotHold() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        dp.setConfig(Map.of("emc-insert-inv-prob", "0", "smc-enable", "true"));
+        int pa = dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        dp.setUpcallHandler((packet, key, mask) -> {
+            mask.setDlDst(-1L);
+            return DpActions.builder().output(pb).build();
+        });
+        for (int i = 0; i < 50; i++) {
+            a.offer(Frames.udp(0x505400000001L, 0x505400000002L, 1000 + (i % 5)));
+        }
+        await(() -> b.sent().size() == 50, "50 packets out");
+        String stats = new DpifNetdevCommands(provider).all().stream()
+                .filter(c -> c.name().equals("dpif-netdev/pmd-stats-show")).findFirst().orElseThrow()
+                .execute(java.util.List.of());
+        // 5 source ports = 5 keys, one megaflow: 1 upcall; each key's next packet is found in the
+        // classifier (which fills the SMC), the other 44 in the SMC (the EMC is off).
+        assertTrue(stats.contains("  emc hits: 0\n  smc hits: 44\n  megaflow hits: 5\n"
+                + "  avg. subtable lookups per megaflow hit: 1.00\n"), stats);
+        assertTrue(stats.contains("  miss with success upcall: 1\n"), stats);
+    }
+
+    @Test
     void floodsCopiesAndPushesVlanOnTheLastOutput() throws Exception {
         QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
         QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());

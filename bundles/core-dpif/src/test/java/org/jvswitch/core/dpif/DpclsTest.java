@@ -65,6 +65,11 @@ class DpclsTest {
         long[] lookups = new long[1];
         cls.lookup(hot, lookups);
         assertEquals(10, lookups[0], "the only matching subtable is searched last");
+        FlowKey none = new FlowKey();
+        none.w[3] = 1L << 40;
+        lookups[0] = 0;
+        cls.lookup(none, lookups);
+        assertEquals(0, lookups[0], "misses are not counted, as in Open vSwitch");
         cls.rank();
         lookups[0] = 0;
         assertEquals("9", cls.lookup(hot, lookups).actions.toString());
