@@ -9,6 +9,8 @@
 # core's cpu MHz, as bench/run.sh does).
 #
 # Usage: bench/e2e.sh dummy-pmd-1flow|dummy-pmd-1kflows|dummy-pmd-100kflows [seconds, default 5]
+# E2E_OTHER_CONFIG adds Open_vSwitch other_config keys (e.g. "smc-enable=true"); E2E_GC_LOG=FILE
+# writes the switch JVM's GC log there and reports the collections during the measured window.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
@@ -26,6 +28,9 @@ command -v ovs-appctl >/dev/null || { echo "needs ovs-appctl (./dev test install
 
 var=$(mktemp -d /tmp/jvswitch-e2e.XXXXXX)
 export JVSWITCH_VAR=$var OVS_RUNDIR=$var/run
+if [ -n "${E2E_GC_LOG:-}" ]; then
+  export JVSWITCH_JAVA_OPTS="${JVSWITCH_JAVA_OPTS:-} -Xlog:gc:file=$E2E_GC_LOG:uptime"
+fi
 cleanup() {
   "$dist/bin/jvswitch" stop >/dev/null 2>&1 || true
   rm -rf "$var"
@@ -33,13 +38,19 @@ cleanup() {
 trap cleanup EXIT
 "$dist/bin/jvswitch" start >/dev/null
 vsctl() { "$dist/bin/jvswitch" shell "vsctl:vsctl $*" >/dev/null; }
-vsctl add-br br0 -- set bridge br0 datapath_type=netdev -- set Open_vSwitch . other_config:pmd-cpu-mask=0x2
+extra=""
+for kv in ${E2E_OTHER_CONFIG:-}; do extra="$extra other_config:$kv"; done
+vsctl add-br br0 -- set bridge br0 datapath_type=netdev -- set Open_vSwitch . other_config:pmd-cpu-mask=0x2 $extra
 vsctl add-port br0 sink -- set Interface sink type=dummy options:tx-keep=false
 ovs-appctl netdev-dummy/receive sink 'eth(src=50:54:00:00:00:02,dst=ff:ff:ff:ff:ff:ff),eth_type(0x0800)'
 vsctl add-port br0 gen -- set Interface gen type=dummy-pmd options:gen-flows=$flows options:tx-keep=false
 sleep 2   # warm up: JIT, megaflow, caches
 ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
+gc_before=$( [ -n "${E2E_GC_LOG:-}" ] && grep -c 'Pause' "$E2E_GC_LOG" || echo 0)
 sleep "$secs"
+if [ -n "${E2E_GC_LOG:-}" ]; then
+  echo "GC pauses during the ${secs} s window: $(( $(grep -c 'Pause' "$E2E_GC_LOG" || true) - gc_before )) (log: $E2E_GC_LOG)" >&2
+fi
 stats=$(ovs-appctl dpif-netdev/pmd-stats-show -pmd 1)
 echo "$stats" >&2
 pkts=$(echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}')

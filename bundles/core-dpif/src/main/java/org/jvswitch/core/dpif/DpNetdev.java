@@ -72,6 +72,9 @@ final class DpNetdev implements Dpif {
     private String rxqAssign = "cycles";
     volatile int pmdMaxSleepMicros;
     volatile int emcInsertInvProb = 100;
+    /** other_config:flow-limit: most megaflows the datapath holds (Open vSwitch's default 200,000). */
+    volatile int flowLimit = 200_000;
+    final AtomicLong flowLimitHits = new AtomicLong();
     /** other_config:smc-enable (default false, as Open vSwitch). */
     volatile boolean smcEnabled;
     /** other_config:tx-flush-interval in nanoseconds (0: send at the end of every received batch). */
@@ -241,6 +244,14 @@ final class DpNetdev implements Dpif {
             FlowKey masked = new FlowKey();
             masked.setMasked(key, mask);
             Megaflow flow = new Megaflow(masked, mask, actions);
+            if (dpcls.size() >= flowLimit) {
+                // Over other_config:flow-limit: forward this packet but install nothing, so a
+                // storm of new flows cannot grow the table without bound (Open vSwitch's
+                // upcall_flow_limit_hit). Such a flow is never cached (it is not in the classifier).
+                flow.dead = true;
+                flowLimitHits.incrementAndGet();
+                return flow;
+            }
             dpcls.insert(flow);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: flow_add: {}, actions:{}", name, masked, actions);
@@ -318,7 +329,7 @@ final class DpNetdev implements Dpif {
             missed += s[PmdPerfStats.MISS] + s[PmdPerfStats.LOST];
             lost += s[PmdPerfStats.LOST];
         }
-        return new DpifStats(hit, missed, lost, dpcls.flows().size());
+        return new DpifStats(hit, missed, lost, dpcls.size());
     }
 
     @Override
@@ -333,6 +344,7 @@ final class DpNetdev implements Dpif {
         pmdMaxSleepMicros = (int) Math.min(10_000, Math.max(0, parseLong(otherConfig.get("pmd-maxsleep"), 0)));
         emcInsertInvProb = (int) Math.max(0, parseLong(otherConfig.get("emc-insert-inv-prob"), 100));
         smcEnabled = "true".equals(otherConfig.get("smc-enable"));
+        flowLimit = (int) Math.max(0, Math.min(Integer.MAX_VALUE, parseLong(otherConfig.get("flow-limit"), 200_000)));
         // Open vSwitch accepts 0 to 1,000,000 microseconds.
         txFlushIntervalNanos = Math.min(1_000_000, Math.max(0, parseLong(otherConfig.get("tx-flush-interval"), 0))) * 1000;
         if (mask != pmdCpuMask || !assign.equals(rxqAssign) || isolate != rxqIsolate) {

@@ -22,6 +22,8 @@ final class Dpcls {
             org.jvswitch.api.dpif.DpActions.DROP);
 
     private volatile Subtable[] subtables = new Subtable[0];
+    /** Live flows, maintained by writers. */
+    private volatile int size;
 
     /**
      * Finds the flow covering {@code key}; null on a miss. On a hit {@code lookups[0]} grows by
@@ -52,7 +54,12 @@ final class Dpcls {
         return null;
     }
 
+    int size() {
+        return size;
+    }
+
     synchronized void insert(Megaflow flow) {
+        size++;
         Subtable table = null;
         for (Subtable t : subtables) {
             if (Arrays.equals(t.mask.w, flow.mask.w)) {
@@ -76,6 +83,9 @@ final class Dpcls {
             Subtable t = subtables[i];
             if (t.mask == flow.mask || Arrays.equals(t.mask.w, flow.mask.w)) {
                 boolean removed = t.remove(flow);
+                if (removed) {
+                    size--;
+                }
                 if (t.live == 0) {
                     Subtable[] shrunk = new Subtable[subtables.length - 1];
                     System.arraycopy(subtables, 0, shrunk, 0, i);
@@ -95,6 +105,7 @@ final class Dpcls {
             f.dead = true;
         }
         subtables = new Subtable[0];
+        size = 0;
         return all;
     }
 

@@ -201,8 +201,10 @@ final class DpifNetdevCommands {
         long flows = 0;
         long ports = 0;
         long pmds = 0;
+        long limitHits = 0;
         for (DpNetdev dp : provider.datapaths()) {
-            flows += dp.dpcls.flows().size();
+            flows += dp.dpcls.size();
+            limitHits += dp.flowLimitHits.get();
             ports += dp.ports().size();
             pmds += dp.pmdCount();
         }
@@ -214,7 +216,7 @@ final class DpifNetdevCommands {
             inUse += pool.inUse();
             bytes += pool.bytes();
         }
-        return "flows:" + flows + " packet-buffer-bytes:" + bytes + " packet-buffer-pools:" + pools
+        return "flow-limit-hits:" + limitHits + " flows:" + flows + " packet-buffer-bytes:" + bytes + " packet-buffer-pools:" + pools
                 + " packet-buffers-in-use:" + inUse + " pmd-threads:" + pmds + " ports:" + ports + "\n";
     }
 

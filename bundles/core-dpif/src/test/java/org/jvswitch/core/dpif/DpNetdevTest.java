@@ -111,6 +111,29 @@ class DpNetdevTest {
     }
 
     @Test
+    void overTheFlowLimitPacketsStillForwardButNoFlowIsInstalled() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        dp.setConfig(Map.of("flow-limit", "3", "emc-insert-inv-prob", "1"));
+        dp.portAdd(a, 1);
+        int pb = dp.portAdd(b, 2);
+        AtomicInteger upcalls = new AtomicInteger();
+        dp.setUpcallHandler((packet, key, mask) -> {
+            upcalls.incrementAndGet();
+            mask.w[4] = -1L;   // per-port flows
+            return DpActions.builder().output(pb).build();
+        });
+        for (int i = 0; i < 10; i++) {
+            a.offer(Frames.udp(1, 2, 2000 + i));
+            a.offer(Frames.udp(1, 2, 2000 + i));
+        }
+        await(() -> b.sent().size() == 20, "every packet forwarded");
+        assertEquals(3, dp.flowDump().size(), "no more than flow-limit megaflows");
+        assertEquals(3 + 7 * 2, upcalls.get(), "flows over the limit upcall for every packet");
+        assertEquals(14, ((DpNetdev) dp).flowLimitHits.get());
+    }
+
+    @Test
     void floodsCopiesAndPushesVlanOnTheLastOutput() throws Exception {
         QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
         QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
