@@ -26,6 +26,8 @@ final class DpifNetdevCommands {
                 UnixctlCommand.of("dpif-netdev/pmd-stats-clear", "[-pmd core] [dp]", 0, 3, this::statsClear),
                 UnixctlCommand.of("dpif-netdev/pmd-rxq-show", "[-pmd core] [dp]", 0, 3, this::rxqShow),
                 UnixctlCommand.of("dpif-netdev/pmd-rxq-rebalance", "[dp]", 0, 1, this::rebalance),
+                UnixctlCommand.of("dpif-netdev/pmd-perf-show", "[-nh] [-it iter-history-len] [-ms ms-history-len] [-pmd core] [dp]",
+                        0, 8, this::perfShow),
                 UnixctlCommand.of("dpctl/dump-flows", "[-m] [dp]", 0, 2, this::dumpFlows),
                 UnixctlCommand.of("dpctl/del-flows", "[dp]", 0, 1, this::delFlows),
                 UnixctlCommand.of("memory/show", "", 0, 0, this::memoryShow));
@@ -164,6 +166,95 @@ final class DpifNetdevCommands {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Open vSwitch's pmd-perf-show overall statistics per PMD thread (times in the datapath's
+     * clock, nanoseconds, reported where Open vSwitch reports TSC cycles). The histogram and
+     * history options are accepted; detailed metrics are not collected yet.
+     */
+    private String perfShow(List<String> args) throws UnixctlException {
+        List<String> rest = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-it") || a.equals("-ms")) {
+                i++;
+            } else if (!a.equals("-nh")) {
+                rest.add(a);
+            }
+        }
+        Target target = target(rest);
+        StringBuilder sb = new StringBuilder();
+        for (PmdThread t : target.dp.pollThreads()) {
+            if (!t.isPmd() || (target.core != -2 && t.coreId != target.core)) {
+                continue;
+            }
+            long now = System.currentTimeMillis();
+            double duration = (now - t.processor.stats.startMillis()) / 1000.0;
+            sb.append('\n').append("Time: ")
+              .append(java.time.LocalTime.now(java.time.ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")))
+              .append('\n');
+            sb.append(String.format(Locale.ROOT, "Measurement duration: %.3f s%n%n", duration));
+            sb.append(header(t)).append('\n');
+            if (duration > 0) {
+                overall(sb, t.processor.stats.read(), duration);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void overall(StringBuilder sb, long[] s, double duration) {
+        long totCycles = s[PmdPerfStats.CYCLES_IDLE] + s[PmdPerfStats.CYCLES_BUSY];
+        long rx = s[PmdPerfStats.RECV];
+        long tx = s[PmdPerfStats.SENT_PKTS];
+        long batches = s[PmdPerfStats.SENT_BATCHES];
+        long passes = rx + s[PmdPerfStats.RECIRC];
+        long upcalls = s[PmdPerfStats.MISS];
+        long idle = s[PmdPerfStats.IDLE_ITERS];
+        long busy = s[PmdPerfStats.BUSY_ITERS];
+        long iters = idle + busy;
+        long sleepIters = s[PmdPerfStats.SLEEP_ITERS];
+        long sleepCycles = s[PmdPerfStats.CYCLES_SLEEP];
+        double usPerCycle = 1e-3;
+        sb.append(String.format(Locale.ROOT, "  Iterations:         %12d  (%.2f us/it)%n", iters,
+                iters == 0 ? 0 : (totCycles + sleepCycles) * usPerCycle / iters));
+        sb.append(String.format(Locale.ROOT, "  - Used TSC cycles:  %12d  (%5.1f %% of total cycles)%n", totCycles,
+                100.0 * totCycles / (duration * 1e9)));
+        sb.append(String.format(Locale.ROOT, "  - idle iterations:  %12d  (%5.1f %% of used cycles)%n", idle,
+                totCycles == 0 ? 0 : 100.0 * s[PmdPerfStats.CYCLES_IDLE] / totCycles));
+        sb.append(String.format(Locale.ROOT, "  - busy iterations:  %12d  (%5.1f %% of used cycles)%n", busy,
+                totCycles == 0 ? 0 : 100.0 * s[PmdPerfStats.CYCLES_BUSY] / totCycles));
+        sb.append(String.format(Locale.ROOT, "  - sleep iterations: %12d  (%5.1f %% of iterations)%n", sleepIters,
+                iters == 0 ? 0 : 100.0 * sleepIters / iters));
+        sb.append(String.format(Locale.ROOT, "  Sleep time (us):    %12.0f  (%3.0f us/iteration avg.)%n", sleepCycles * usPerCycle,
+                sleepIters == 0 ? 0 : sleepCycles * usPerCycle / sleepIters));
+        if (rx > 0) {
+            sb.append(String.format(Locale.ROOT, "  Rx packets:         %12d  (%.0f Kpps, %.0f cycles/pkt)%n", rx,
+                    rx / duration / 1000, (double) s[PmdPerfStats.CYCLES_BUSY] / rx));
+            sb.append(String.format(Locale.ROOT, "  Datapath passes:    %12d  (%.2f passes/pkt)%n", passes, (double) passes / rx));
+            sb.append(String.format(Locale.ROOT, "  - PHWOL hits:       %12d  (%5.1f %%)%n", 0, 0.0));
+            sb.append(String.format(Locale.ROOT, "  - MFEX Opt hits:    %12d  (%5.1f %%)%n", 0, 0.0));
+            sb.append(String.format(Locale.ROOT, "  - Simple Match hits:%12d  (%5.1f %%)%n", 0, 0.0));
+            sb.append(String.format(Locale.ROOT, "  - EMC hits:         %12d  (%5.1f %%)%n", s[PmdPerfStats.EXACT_HIT],
+                    100.0 * s[PmdPerfStats.EXACT_HIT] / passes));
+            sb.append(String.format(Locale.ROOT, "  - SMC hits:         %12d  (%5.1f %%)%n", s[PmdPerfStats.SMC_HIT],
+                    100.0 * s[PmdPerfStats.SMC_HIT] / passes));
+            sb.append(String.format(Locale.ROOT, "  - Megaflow hits:    %12d  (%5.1f %%, %.2f subtbl lookups/hit)%n",
+                    s[PmdPerfStats.MASKED_HIT], 100.0 * s[PmdPerfStats.MASKED_HIT] / passes,
+                    ratio(s[PmdPerfStats.MASKED_LOOKUP], s[PmdPerfStats.MASKED_HIT])));
+            sb.append(String.format(Locale.ROOT, "  - Upcalls:          %12d  (%5.1f %%, %.1f us/upcall)%n", upcalls,
+                    100.0 * upcalls / passes, upcalls == 0 ? 0 : s[PmdPerfStats.CYCLES_UPCALL] * usPerCycle / upcalls));
+            sb.append(String.format(Locale.ROOT, "  - Lost upcalls:     %12d  (%5.1f %%)%n", s[PmdPerfStats.LOST],
+                    100.0 * s[PmdPerfStats.LOST] / passes));
+        } else {
+            sb.append(String.format(Locale.ROOT, "  Rx packets:         %12d%n", 0));
+        }
+        if (tx > 0) {
+            sb.append(String.format(Locale.ROOT, "  Tx packets:         %12d  (%.0f Kpps)%n", tx, tx / duration / 1000));
+            sb.append(String.format(Locale.ROOT, "  Tx batches:         %12d  (%.2f pkts/batch)%n", batches, (double) tx / batches));
+        } else {
+            sb.append(String.format(Locale.ROOT, "  Tx packets:         %12d%n%n", 0));
+        }
     }
 
     private String rebalance(List<String> args) throws UnixctlException {

@@ -112,7 +112,9 @@ final class PacketProcessor {
                         smc.insert(hash, f);
                     }
                 } else {
+                    long u0 = System.nanoTime();
                     f = dp.upcall(p, key);
+                    stats.add(PmdPerfStats.CYCLES_UPCALL, System.nanoTime() - u0);
                     if (f == null) {
                         lost++;
                         p.free();

@@ -21,12 +21,23 @@ final class PmdPerfStats {
     static final int CYCLES_BUSY = 9;
     static final int RECIRC = 10;
     static final int SMC_HIT = 11;
-    static final int N = 12;
+    static final int IDLE_ITERS = 12;
+    static final int BUSY_ITERS = 13;
+    static final int SLEEP_ITERS = 14;
+    static final int CYCLES_SLEEP = 15;
+    static final int CYCLES_UPCALL = 16;
+    static final int N = 17;
 
     private static final VarHandle ELEM = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long[] counters = new long[N];
     private final long[] baseline = new long[N];
+    /** Wall-clock start of the current measurement (creation or last clear). */
+    private volatile long startMillis = System.currentTimeMillis();
+
+    long startMillis() {
+        return startMillis;
+    }
 
     /** Owner thread only. */
     void add(int which, long n) {
@@ -45,6 +56,7 @@ final class PmdPerfStats {
     }
 
     void clear() {
+        startMillis = System.currentTimeMillis();
         synchronized (baseline) {
             for (int i = 0; i < N; i++) {
                 baseline[i] = (long) ELEM.getOpaque(counters, i);

@@ -138,6 +138,7 @@ final class PmdThread implements Runnable {
                 }
                 long t1 = System.nanoTime();
                 processor.stats.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
+                processor.stats.add(got > 0 ? PmdPerfStats.BUSY_ITERS : PmdPerfStats.IDLE_ITERS, 1);
                 seq++;
                 if (!isPmd() && t1 - lastRank > 1_000_000_000L) {
                     dp.dpcls.rank();   // the main thread ranks the shared classifier's subtables
@@ -176,7 +177,10 @@ final class PmdThread implements Runnable {
         }
         // As Open vSwitch's pmd-maxsleep: back off in steps while idle, up to the configured cap.
         long next = Math.min(max, lastSleep == 0 ? 1_000 : lastSleep * 2);
+        long s0 = System.nanoTime();
         LockSupport.parkNanos(next);
+        processor.stats.add(PmdPerfStats.SLEEP_ITERS, 1);
+        processor.stats.add(PmdPerfStats.CYCLES_SLEEP, System.nanoTime() - s0);
         return next;
     }
 }

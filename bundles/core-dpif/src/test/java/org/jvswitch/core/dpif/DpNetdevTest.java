@@ -165,6 +165,13 @@ class DpNetdevTest {
         dp.setUpcallHandler((packet, key, mask) -> DpActions.builder().output(key.inPort() == px ? py : px).build());
         x.offer(Frames.udp(1, 2, 3));
         await(() -> y.sent().size() == 1, "forwarded by the PMD");
+        String perf = new DpifNetdevCommands(provider).all().stream()
+                .filter(c -> c.name().equals("dpif-netdev/pmd-perf-show")).findFirst().orElseThrow()
+                .execute(java.util.List.of("-nh"));
+        assertTrue(perf.contains("pmd thread numa_id 0 core_id 0:\n\n  Iterations:"), perf);
+        assertTrue(perf.contains("  Rx packets:                    1  ("), perf);
+        assertTrue(perf.contains("  - Upcalls:                     1  (100.0 %"), perf);
+        assertTrue(perf.contains("  Tx packets:                    1  ("), perf);
         dp.portDel(px);
         dp.portDel(py);
         await(() -> pmdThreads() == before, "PMD thread ends with the last PMD port");
