@@ -80,7 +80,7 @@ public class InprocBatchBench {
         });
         processor = new PacketProcessor(dp, 2);
         DpPort[] ports = {null, new DpPort(IN_PORT, source, false), new DpPort(OUT_PORT, sink, false)};
-        processor.reload(ports, 3);
+        processor.reload(ports, 3, 2);
     }
 
     @Benchmark

@@ -40,6 +40,8 @@ final class DpNetdev implements Dpif {
     private static final Logger LOG = LoggerFactory.getLogger(DpNetdev.class);
     static final int MAX_PORTS = 65535;
     private static final long IN_PORT_MASK = 0xffffffff00000000L;
+    private static final int MAIN_TXQ = 0;
+    private static final int CONTROL_TXQ = 1;
 
     private final String name;
     private final NetdevRegistry registry;
@@ -84,8 +86,8 @@ final class DpNetdev implements Dpif {
         this.name = name;
         this.registry = registry;
         this.clonePool = new PacketBufferPool(name + "-clones", 8192, 2048 + PacketBufferPool.HEADROOM);
-        this.mainThread = new PmdThread(this, PmdThread.NON_PMD_CORE, 0);
-        this.controlProcessor = new PacketProcessor(this, 1);
+        this.mainThread = new PmdThread(this, PmdThread.NON_PMD_CORE, MAIN_TXQ);
+        this.controlProcessor = new PacketProcessor(this, CONTROL_TXQ);
         mainThread.start();
     }
 
@@ -305,7 +307,7 @@ final class DpNetdev implements Dpif {
         synchronized (controlProcessor) {
             DpPort[] ports = portTable;
             if (controlProcessor.ports() != ports) {
-                controlProcessor.reload(ports, threadCount());
+                controlProcessor.reload(ports, threadCount(), CONTROL_TXQ);
             }
             new FlowKey().extract(packet, packet.inPort);  // sets the header offsets set-actions use
             controlProcessor.execute(actions.program(), new DpPacket[] {packet}, 1);
@@ -436,7 +438,7 @@ final class DpNetdev implements Dpif {
             });
         }
         for (PmdThread t : stopped) {
-            t.update(new RxqPoll[0], table, threadCount());
+            t.update(new RxqPoll[0], table, threadCount(), 0);
             t.stop();
         }
 
@@ -466,12 +468,13 @@ final class DpNetdev implements Dpif {
         for (RxqPoll poll : mainQueues) {
             poll.rxq.setReadyListener(mainThread::wake);
         }
-        mainThread.update(mainQueues.toArray(new RxqPoll[0]), table, threads);
+        mainThread.update(mainQueues.toArray(new RxqPoll[0]), table, threads, MAIN_TXQ);
+        int txq = CONTROL_TXQ + 1;   // PMDs take dense tx queue ids after the main and control threads
         for (PmdThread t : pmds.values()) {
-            t.update(assignment.getOrDefault(t, List.of()).toArray(new RxqPoll[0]), table, threads);
+            t.update(assignment.getOrDefault(t, List.of()).toArray(new RxqPoll[0]), table, threads, txq++);
         }
         synchronized (controlProcessor) {
-            controlProcessor.reload(table, threads);
+            controlProcessor.reload(table, threads, CONTROL_TXQ);
         }
         mainThread.waitQuiesce();
         for (PmdThread t : pmds.values()) {

@@ -9,7 +9,8 @@ import org.jvswitch.api.packet.DpPacketBatch;
  */
 final class OutputBatches {
     private final PmdPerfStats stats;
-    private final int threadIndex;
+    /** This thread's tx queue id (mod the port's queue count), dense over the running threads. */
+    private int txqId;
     private DpPacketBatch[] byPort = new DpPacketBatch[0];
     private DpPort[] portOf = new DpPort[0];
     private int[] pending = new int[0];
@@ -17,15 +18,16 @@ final class OutputBatches {
     private int nPending;
     private int threadCount = 1;
 
-    OutputBatches(PmdPerfStats stats, int threadIndex) {
+    OutputBatches(PmdPerfStats stats, int txqId) {
         this.stats = stats;
-        this.threadIndex = threadIndex;
+        this.txqId = txqId;
     }
 
     /** Resizes for a new port table; sends what is pending to the old ports first. */
-    void reload(DpPort[] ports, int threads) {
+    void reload(DpPort[] ports, int threads, int txqId) {
         flush();
         threadCount = threads;
+        this.txqId = txqId;
         if (byPort.length < ports.length) {
             DpPacketBatch[] b = new DpPacketBatch[ports.length];
             System.arraycopy(byPort, 0, b, 0, byPort.length);
@@ -98,7 +100,8 @@ final class OutputBatches {
 
     private void send(DpPort port, DpPacketBatch b) {
         int n = b.count();
-        int txq = threadIndex % port.nTxq;
+        // Open vSwitch's XPS: a queue of its own when the port has enough, else shared with locking.
+        int txq = txqId % port.nTxq;
         port.netdev.send(txq, b, threadCount > port.nTxq);
         b.clear();
         stats.add(PmdPerfStats.SENT_PKTS, n);

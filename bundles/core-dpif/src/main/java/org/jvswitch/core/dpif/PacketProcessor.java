@@ -37,18 +37,18 @@ final class PacketProcessor {
     /** Deadline for output batches started by the batch being processed (tx-flush-interval). */
     private long flushAt;
 
-    PacketProcessor(DpNetdev dp, int threadIndex) {
+    PacketProcessor(DpNetdev dp, int txqId) {
         this.dp = dp;
-        this.output = new OutputBatches(stats, threadIndex);
+        this.output = new OutputBatches(stats, txqId);
         for (int i = 0; i < keys.length; i++) {
             keys[i] = new FlowKey();
         }
     }
 
     /** Takes a new port table; the owning thread calls this between batches. */
-    void reload(DpPort[] ports, int threads) {
+    void reload(DpPort[] ports, int threads, int txqId) {
         this.ports = ports;
-        output.reload(ports, threads);
+        output.reload(ports, threads, txqId);
     }
 
     DpPort[] ports() {

@@ -28,6 +28,7 @@ final class PmdThread implements Runnable {
     volatile RxqPoll[] polls = new RxqPoll[0];
     private volatile DpPort[] portTable = new DpPort[0];
     private volatile int threadCount = 1;
+    private volatile int txqId;
     private volatile boolean exit;
     /** Incremented at every quiescent point. */
     volatile long seq;
@@ -56,7 +57,8 @@ final class PmdThread implements Runnable {
     }
 
     /** Publishes a new poll list and port table; the thread picks them up at its next iteration. */
-    void update(RxqPoll[] newPolls, DpPort[] ports, int threads) {
+    void update(RxqPoll[] newPolls, DpPort[] ports, int threads, int txq) {
+        this.txqId = txq;
         this.threadCount = threads;
         this.portTable = ports;
         this.polls = newPolls;
@@ -109,16 +111,19 @@ final class PmdThread implements Runnable {
         LOG.info("{} created{}", name(), isPmd() ? " on core " + coreId : "");
         DpPort[] loaded = null;
         int loadedThreads = 0;
+        int loadedTxq = -1;
         long idleSleepNanos = 0;
         long lastRank = System.nanoTime();
         try {
             while (!exit) {
                 DpPort[] ports = portTable;
                 int threads = threadCount;
-                if (ports != loaded || threads != loadedThreads) {
-                    processor.reload(ports, threads);
+                int txq = txqId;
+                if (ports != loaded || threads != loadedThreads || txq != loadedTxq) {
+                    processor.reload(ports, threads, txq);
                     loaded = ports;
                     loadedThreads = threads;
+                    loadedTxq = txq;
                 }
                 RxqPoll[] list = polls;
                 long t0 = System.nanoTime();
