@@ -395,6 +395,11 @@ final class DpNetdev implements Dpif {
         }
         if (cores.isEmpty()) {
             cores.add(nCores - 1);
+        } else if (cores.size() == nCores && nCores > 1 && pmdMaxSleepMicros == 0) {
+            // Busy-polling every core starves the JVM's own threads (GC, JIT, the bridge, the
+            // database). Open vSwitch allows it silently; say so, and point at the remedies.
+            LOG.warn("pmd-cpu-mask {} busy-polls every core: the switch's other threads will compete with PMDs"
+                    + " (leave a core out of the mask, or set other_config:pmd-maxsleep)", String.format("0x%x", pmdCpuMask));
         }
         return cores;
     }
