@@ -36,6 +36,10 @@ final class OfprotoDpif implements Ofproto {
     private volatile Map<String, OfPort> ports = Map.of();
     private volatile Map<Integer, OfPort> byOdp = Map.of();
     private volatile boolean forwardBpdu;
+    /** When the default flow was installed, for its OpenFlow duration. */
+    final long createdNanos = System.nanoTime();
+    /** Packets looked up in the flow table (datapath misses translated), for OpenFlow table stats. */
+    final java.util.concurrent.atomic.LongAdder lookups = new java.util.concurrent.atomic.LongAdder();
 
     OfprotoDpif(String name, Backer backer, OfprotoServiceImpl service) {
         this.name = name;
@@ -61,7 +65,7 @@ final class OfprotoDpif implements Ofproto {
         } catch (DpifException e) {
             throw new OfprotoException("could not add network device " + n + " to ofproto (" + e.getMessage() + ")");
         }
-        OfPort port = new OfPort(n, ofport, odp, netdev, VlanConfig.TRUNK_ALL);
+        OfPort port = new OfPort(n, ofport, odp, netdev, VlanConfig.TRUNK_ALL, System.nanoTime());
         Map<String, OfPort> p = new TreeMap<>(ports);
         p.put(n, port);
         Map<Integer, OfPort> o = new TreeMap<>(byOdp);
@@ -142,7 +146,7 @@ final class OfprotoDpif implements Ofproto {
         if (p == null || p.vlan().equals(cfg)) {
             return;
         }
-        OfPort q = new OfPort(p.name(), p.ofport(), p.odpPort(), p.netdev(), cfg);
+        OfPort q = new OfPort(p.name(), p.ofport(), p.odpPort(), p.netdev(), cfg, p.addedNanos());
         Map<String, OfPort> np = new TreeMap<>(ports);
         np.put(portName, q);
         Map<Integer, OfPort> no = new TreeMap<>(byOdp);
@@ -202,6 +206,7 @@ final class OfprotoDpif implements Ofproto {
         if (in == null) {
             return null;
         }
+        lookups.increment();
         mask.setDlSrc(-1L);
         mask.setDlDst(-1L);
         mask.setVlanTci(0xffff);

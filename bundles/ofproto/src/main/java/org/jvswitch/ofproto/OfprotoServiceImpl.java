@@ -1,5 +1,7 @@
 package org.jvswitch.ofproto;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import org.jvswitch.api.ofproto.Ofproto;
 import org.jvswitch.api.ofproto.OfprotoException;
 import org.jvswitch.api.ofproto.OfprotoService;
 import org.jvswitch.api.unixctl.UnixctlCommand;
+import org.jvswitch.ofproto.ofp.OfpListener;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -30,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates bridges' ofprotos on the datapath of their type, one shared backer per type (Open
  * vSwitch's ofproto-dpif), runs the revalidator, and registers the OpenFlow layer's commands
- * ({@code fdb/show}, {@code fdb/flush}, {@code dpif/show}, {@code dpif/dump-dps}).
+ * ({@code fdb/show}, {@code fdb/flush}, {@code dpif/show}, {@code dpif/dump-dps}). With a run
+ * directory (framework property {@code jvswitch.rundir}, else {@code ${jvswitch.var}/run}) each
+ * bridge listens for OpenFlow on {@code <rundir>/<bridge>.mgmt} while it exists.
  */
 @Component(service = OfprotoService.class, immediate = true)
 public final class OfprotoServiceImpl implements OfprotoService {
@@ -42,24 +47,45 @@ public final class OfprotoServiceImpl implements OfprotoService {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final ScheduledExecutorService revalidatorThread;
     private final Revalidator revalidator = new Revalidator(this);
+    private final Map<String, OfpListener> listeners = new ConcurrentHashMap<>();
+    private final Path rundir;
     private Map<String, String> datapathConfig = Map.of();
 
     @Activate
     public OfprotoServiceImpl(BundleContext ctx) {
-        this();
+        this(rundir(ctx));
         for (UnixctlCommand c : new OfprotoCommands(this).all()) {
             registrations.add(ctx.registerService(UnixctlCommand.class, c, UnixctlCommand.properties(c)));
         }
     }
 
-    /** Outside OSGi (tests): no commands registered. */
+    /** Outside OSGi (tests): no commands registered, no management sockets. */
     public OfprotoServiceImpl() {
+        this((Path) null);
+    }
+
+    /** Outside OSGi (tests): no commands registered; management sockets in {@code rundir} if not null. */
+    public OfprotoServiceImpl(Path rundir) {
+        this.rundir = rundir;
         revalidatorThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "revalidator");
             t.setDaemon(true);
             return t;
         });
         revalidatorThread.scheduleWithFixedDelay(this::revalidate, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** Open vSwitch's ovs_rundir(): {@code jvswitch.rundir}, else {@code ${jvswitch.var}/run}, else none. */
+    private static Path rundir(BundleContext ctx) {
+        String dir = ctx.getProperty("jvswitch.rundir");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir.strip()).toAbsolutePath().normalize();
+        }
+        String var = ctx.getProperty("jvswitch.var");
+        if (var != null && !var.isBlank()) {
+            return Path.of(var.strip(), "run").toAbsolutePath().normalize();
+        }
+        return null;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -74,7 +100,9 @@ public final class OfprotoServiceImpl implements OfprotoService {
         if (b != null) {
             LOG.warn("datapath type {} went away; bridges on it stop forwarding until it returns", provider.type());
             for (OfprotoDpif o : b.ofprotos) {
-                bridges.remove(o.name(), o);
+                if (bridges.remove(o.name(), o)) {
+                    stopListening(o.name());
+                }
             }
         }
     }
@@ -103,6 +131,7 @@ public final class OfprotoServiceImpl implements OfprotoService {
         OfprotoDpif ofproto = new OfprotoDpif(name, backer, this);
         backer.ofprotos.add(ofproto);
         bridges.put(name, ofproto);
+        listen(ofproto);
         LOG.info("bridge {}: using datapath {}", name, backer.fullName());
         return ofproto;
     }
@@ -117,8 +146,36 @@ public final class OfprotoServiceImpl implements OfprotoService {
         }
     }
 
-    void destroyed(OfprotoDpif ofproto) {
-        bridges.remove(ofproto.name(), ofproto);
+    /** Opens the bridge's management socket; a failure is logged, the bridge works without it. */
+    private void listen(OfprotoDpif ofproto) {
+        if (rundir == null) {
+            return;
+        }
+        Path path = rundir.resolve(ofproto.name() + ".mgmt");
+        try {
+            listeners.put(ofproto.name(), OfpListener.start(path, new BridgeView(ofproto)));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: could not listen on {} ({})", ofproto.name(), path, e.toString());
+        }
+    }
+
+    private void stopListening(String bridge) {
+        OfpListener l = listeners.remove(bridge);
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    /** The bridge's management socket, if it has one. */
+    Path managementSocket(String bridge) {
+        OfpListener l = listeners.get(bridge);
+        return l == null ? null : l.path();
+    }
+
+    synchronized void destroyed(OfprotoDpif ofproto) {
+        if (bridges.remove(ofproto.name(), ofproto)) {
+            stopListening(ofproto.name());
+        }
         Backer b = backers.get(ofproto.datapathType());
         if (b != null) {
             b.ofprotos.remove(ofproto);
@@ -147,6 +204,9 @@ public final class OfprotoServiceImpl implements OfprotoService {
 
     @Deactivate
     public void deactivate() {
+        for (String b : List.copyOf(listeners.keySet())) {
+            stopListening(b);
+        }
         revalidatorThread.shutdownNow();
         try {
             revalidatorThread.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,0 +1,640 @@
+package org.jvswitch.ofproto.ofp;
+
+import static org.jvswitch.ofproto.ofp.OfpCodec.u16;
+import static org.jvswitch.ofproto.ofp.OfpCodec.u32;
+import static org.jvswitch.ofproto.ofp.OfpCodec.u64;
+import static org.jvswitch.ofproto.ofp.OfpCodec.u8;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.jvswitch.api.netdev.NetdevStats;
+
+/**
+ * One OpenFlow connection's protocol state, without I/O: takes framed messages, returns the
+ * messages to send back. Version negotiation (1.0 and 1.3), then the read-only part of a switch:
+ * features, configuration, port descriptions and statistics, table and flow statistics of the
+ * bridge's single flow {@code priority=0 actions=NORMAL}, echo and barrier. Requests that would
+ * change the switch are refused with OFPBRC_EPERM. Every message is length-checked before it is
+ * read; a bad one gets the error Open vSwitch sends and the session goes on.
+ *
+ * <p>Not thread-safe: one connection thread drives it.
+ */
+public final class OfpSession {
+    /** Flow table entries: table 0 holds exactly one flow. */
+    private static final int N_TABLES = 1;
+    private static final int NORMAL_PRIORITY = 0;
+
+    private final SwitchView sw;
+    private int version;          // 0 until negotiated
+    private boolean closed;
+    private int missSendLen;      // service connections start at 0, as in Open vSwitch
+    private int configFlags;
+
+    public OfpSession(SwitchView sw) {
+        this.sw = sw;
+    }
+
+    /** The first message to send, at once, before reading anything. */
+    public byte[] hello() {
+        return OfpCodec.hello(0);
+    }
+
+    /** The negotiated version, or 0 before HELLO. */
+    public int version() {
+        return version;
+    }
+
+    /** True once the connection should be closed (after sending the last replies). */
+    public boolean closed() {
+        return closed;
+    }
+
+    /** Handles one framed message (its length field equals {@code m.length}, at least 8). */
+    public List<byte[]> receive(byte[] m) {
+        List<byte[]> out = new ArrayList<>(1);
+        if (closed) {
+            return out;
+        }
+        if (version == 0) {
+            negotiate(m, out);
+            return out;
+        }
+        int v = OfpCodec.version(m);
+        int type = OfpCodec.type(m);
+        boolean anyVersion = type == Ofp.HELLO || type == Ofp.ERROR || type == Ofp.ECHO_REQUEST || type == Ofp.ECHO_REPLY;
+        if (v != version && !anyVersion) {
+            // As vconn_recv(): answer in the message's own version when it is one we know.
+            int ev = v >= 1 && v <= 6 ? v : Ofp.V10;
+            out.add(OfpCodec.error(ev, Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_VERSION, m));
+            return out;
+        }
+        try {
+            handle(m, type, out);
+        } catch (OfpError e) {
+            out.add(OfpCodec.error(version, e.type, e.code, m));
+        }
+        return out;
+    }
+
+    private void negotiate(byte[] m, List<byte[]> out) {
+        if (OfpCodec.type(m) != Ofp.HELLO) {
+            // Open vSwitch drops such a connection ("received message while expecting hello").
+            closed = true;
+            return;
+        }
+        int peer = OfpCodec.helloVersions(m);
+        int common = peer & Ofp.SUPPORTED_BITMAP;
+        if (common == 0) {
+            int leading = peer == 0 ? Ofp.V10 : 31 - Integer.numberOfLeadingZeros(peer);
+            int ev = leading >= 1 && leading <= 6 ? leading : Ofp.V10;
+            out.add(OfpCodec.helloFailed(ev, "We support " + OfpCodec.describeVersions(Ofp.SUPPORTED_BITMAP)
+                    + ", you support " + OfpCodec.describeVersions(peer) + ", no common versions."));
+            closed = true;
+            return;
+        }
+        version = 31 - Integer.numberOfLeadingZeros(common);
+    }
+
+    /** A request this session answers with an OpenFlow error. */
+    static final class OfpError extends Exception {
+        final int type;
+        final int code;
+
+        OfpError(int type, int code) {
+            super(null, null, false, false);
+            this.type = type;
+            this.code = code;
+        }
+    }
+
+    private static OfpError badRequest(int code) {
+        return new OfpError(Ofp.ET_BAD_REQUEST, code);
+    }
+
+    private static void exact(byte[] m, int len) throws OfpError {
+        if (m.length != len) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+    }
+
+    private static void atLeast(byte[] m, int len) throws OfpError {
+        if (m.length < len) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+    }
+
+    private boolean of10() {
+        return version == Ofp.V10;
+    }
+
+    private void handle(byte[] m, int type, List<byte[]> out) throws OfpError {
+        int xid = OfpCodec.xid(m);
+        switch (type) {
+            case Ofp.HELLO, Ofp.ECHO_REPLY -> { }
+            case Ofp.ERROR -> atLeast(m, 12);
+            case Ofp.ECHO_REQUEST -> out.add(OfpCodec.simple(OfpCodec.version(m), Ofp.ECHO_REPLY, xid, m, 8, m.length - 8));
+            case Ofp.VENDOR -> vendor(m, out);
+            case Ofp.FEATURES_REQUEST -> {
+                exact(m, 8);
+                out.add(featuresReply(xid));
+            }
+            case Ofp.GET_CONFIG_REQUEST -> {
+                exact(m, 8);
+                ByteBuffer b = OfpCodec.start(version, Ofp.GET_CONFIG_REPLY, xid, 12);
+                b.putShort((short) configFlags).putShort((short) missSendLen);
+                out.add(OfpCodec.finish(b));
+            }
+            case Ofp.SET_CONFIG -> {
+                exact(m, 12);
+                configFlags = u16(m, 8);
+                missSendLen = u16(m, 10);
+            }
+            case Ofp.PACKET_OUT -> refuse(m, of10() ? 16 : 24);
+            case Ofp.FLOW_MOD -> refuse(m, of10() ? 72 : 56);
+            default -> {
+                if (of10()) {
+                    handle10(m, type, xid, out);
+                } else {
+                    handle13(m, type, xid, out);
+                }
+            }
+        }
+    }
+
+    private void handle10(byte[] m, int type, int xid, List<byte[]> out) throws OfpError {
+        switch (type) {
+            case Ofp.OF10_PORT_MOD -> refuse(m, 32);
+            case Ofp.OF10_STATS_REQUEST -> {
+                atLeast(m, 12);
+                stats10(m, u16(m, 8), xid, out);
+            }
+            case Ofp.OF10_BARRIER_REQUEST -> {
+                exact(m, 8);
+                out.add(OfpCodec.simple(version, Ofp.OF10_BARRIER_REPLY, xid, m, 0, 0));
+            }
+            case Ofp.OF10_QUEUE_GET_CONFIG_REQUEST -> {
+                exact(m, 12);
+                ByteBuffer b = OfpCodec.start(version, Ofp.OF10_QUEUE_GET_CONFIG_REPLY, xid, 16);
+                b.putShort((short) u16(m, 8));
+                OfpCodec.pad(b, 6);
+                out.add(OfpCodec.finish(b));
+            }
+            default -> throw badRequest(Ofp.BRC_BAD_TYPE);
+        }
+    }
+
+    private void handle13(byte[] m, int type, int xid, List<byte[]> out) throws OfpError {
+        switch (type) {
+            case Ofp.OF13_PORT_MOD -> refuse(m, 40);
+            case Ofp.OF13_GROUP_MOD, Ofp.OF13_TABLE_MOD, Ofp.OF13_METER_MOD -> refuse(m, 16);
+            case Ofp.OF13_MULTIPART_REQUEST -> {
+                atLeast(m, 16);
+                multipart13(m, u16(m, 8), xid, out);
+            }
+            case Ofp.OF13_BARRIER_REQUEST -> {
+                exact(m, 8);
+                out.add(OfpCodec.simple(version, Ofp.OF13_BARRIER_REPLY, xid, m, 0, 0));
+            }
+            case Ofp.OF13_QUEUE_GET_CONFIG_REQUEST -> {
+                exact(m, 16);
+                ByteBuffer b = OfpCodec.start(version, Ofp.OF13_QUEUE_GET_CONFIG_REPLY, xid, 16);
+                b.putInt(u32(m, 8));
+                OfpCodec.pad(b, 4);
+                out.add(OfpCodec.finish(b));
+            }
+            default -> throw badRequest(Ofp.BRC_BAD_TYPE);
+        }
+    }
+
+    /** A request that would change the switch: length-checked, then refused. */
+    private static void refuse(byte[] m, int minLen) throws OfpError {
+        atLeast(m, minLen);
+        throw badRequest(Ofp.BRC_EPERM);
+    }
+
+    // ---- Nicira extensions (OFPT_VENDOR / OFPT_EXPERIMENTER) ----
+
+    private void vendor(byte[] m, List<byte[]> out) throws OfpError {
+        atLeast(m, 12);
+        if (u32(m, 8) != Ofp.NX_VENDOR_ID) {
+            throw badRequest(Ofp.BRC_BAD_VENDOR);
+        }
+        atLeast(m, 16);
+        switch (u32(m, 12)) {
+            case Ofp.NXT_SET_FLOW_FORMAT -> {
+                exact(m, 20);
+                int format = u32(m, 16);
+                if (format != Ofp.NXFF_OPENFLOW10 && format != Ofp.NXFF_NXM) {
+                    throw badRequest(Ofp.BRC_EPERM);
+                }
+                // Both formats can express the one flow: nothing to remember.
+            }
+            case Ofp.NXT_FLOW_MOD_TABLE_ID -> exact(m, 24);
+            case Ofp.NXT_SET_PACKET_IN_FORMAT -> exact(m, 20);
+            case Ofp.NXT_FLOW_MOD -> refuse(m, 48);
+            default -> throw badRequest(Ofp.BRC_BAD_SUBTYPE);
+        }
+    }
+
+    // ---- features ----
+
+    private byte[] featuresReply(int xid) {
+        List<SwitchView.Port> ports = of10() ? sortedPorts() : List.of();
+        ByteBuffer b = OfpCodec.start(version, Ofp.FEATURES_REPLY, xid, 32 + 48 * ports.size());
+        b.putLong(sw.datapathId());
+        b.putInt(0);                      // n_buffers: packets are never buffered
+        b.put((byte) N_TABLES);
+        if (of10()) {
+            OfpCodec.pad(b, 3);
+            b.putInt(0x7);                // FLOW_STATS | TABLE_STATS | PORT_STATS
+            b.putInt(0x1);                // actions: OUTPUT
+            for (SwitchView.Port p : ports) {
+                if (b.position() + 48 > Ofp.MAX_LEN) {
+                    break;                // the client asks for port descriptions then (Open vSwitch does the same)
+                }
+                phyPort10(b, p);
+            }
+        } else {
+            b.put((byte) 0);              // auxiliary_id
+            OfpCodec.pad(b, 2);
+            b.putInt(0x7);
+            b.putInt(0);                  // reserved
+        }
+        return OfpCodec.finish(b);
+    }
+
+    private List<SwitchView.Port> sortedPorts() {
+        List<SwitchView.Port> ports = new ArrayList<>(sw.ports());
+        ports.sort(Comparator.comparingInt(SwitchView.Port::ofport));
+        return ports;
+    }
+
+    private List<SwitchView.Port> portsMatching(int port10) {
+        List<SwitchView.Port> all = sortedPorts();
+        if (port10 == Ofp.OFPP10_NONE) {
+            return all;
+        }
+        return all.stream().filter(p -> p.ofport() == port10).toList();
+    }
+
+    private static int state(SwitchView.Port p, boolean of13) {
+        if (!p.netdev().carrier()) {
+            return Ofp.OFPPS_LINK_DOWN;
+        }
+        return of13 ? Ofp.OFPPS13_LIVE : 0;
+    }
+
+    /** ofp_phy_port, 48 bytes. */
+    private static void phyPort10(ByteBuffer b, SwitchView.Port p) {
+        b.putShort((short) p.ofport());
+        OfpCodec.putMac(b, p.netdev().mac());
+        OfpCodec.putString(b, p.netdev().name(), 16);
+        b.putInt(0);                      // config
+        b.putInt(state(p, false));
+        b.putInt(0).putInt(0).putInt(0).putInt(0);   // curr, advertised, supported, peer: unknown
+    }
+
+    /** ofp_port (1.3), 64 bytes. */
+    private static void port13(ByteBuffer b, SwitchView.Port p) {
+        b.putInt(Ofp.port13(p.ofport()));
+        OfpCodec.pad(b, 4);
+        OfpCodec.putMac(b, p.netdev().mac());
+        OfpCodec.pad(b, 2);
+        OfpCodec.putString(b, p.netdev().name(), 16);
+        b.putInt(0);
+        b.putInt(state(p, true));
+        b.putInt(0).putInt(0).putInt(0).putInt(0);
+        b.putInt(0).putInt(0);            // curr_speed, max_speed
+    }
+
+    // ---- statistics, OpenFlow 1.0 ----
+
+    private void stats10(byte[] m, int stype, int xid, List<byte[]> out) throws OfpError {
+        List<byte[]> entries = new ArrayList<>();
+        switch (stype) {
+            case Ofp.ST_DESC -> {
+                exact(m, 12);
+                entries.add(desc());
+            }
+            case Ofp.ST_FLOW, Ofp.ST_AGGREGATE -> {
+                exact(m, 12 + 44);
+                boolean all = match10IsAll(m, 12);
+                int table = u8(m, 52);
+                int outPort = u16(m, 54);
+                boolean selected = all && tableSelected(table) && outPort == Ofp.OFPP10_NONE;
+                if (stype == Ofp.ST_FLOW) {
+                    if (selected) {
+                        entries.add(flow10());
+                    }
+                } else {
+                    entries.add(aggregate(selected));
+                }
+            }
+            case Ofp.ST_TABLE -> {
+                exact(m, 12);
+                entries.add(table10());
+            }
+            case Ofp.ST_PORT -> {
+                exact(m, 12 + 8);
+                for (SwitchView.Port p : portsMatching(u16(m, 12))) {
+                    entries.add(portStats(p, false));
+                }
+            }
+            case Ofp.ST_QUEUE -> exact(m, 12 + 8);    // no queues
+            case Ofp.ST10_PORT_DESC -> {
+                exact(m, 12);
+                for (SwitchView.Port p : sortedPorts()) {
+                    ByteBuffer b = ByteBuffer.allocate(48);
+                    phyPort10(b, p);
+                    entries.add(b.array());
+                }
+            }
+            case Ofp.ST_VENDOR -> {
+                nxStats(m, 12, xid, out);
+                return;
+            }
+            default -> throw badRequest(Ofp.BRC_BAD_STAT);
+        }
+        statsReply(xid, stype, new byte[0], entries, out);
+    }
+
+    private static boolean tableSelected(int table) {
+        return table == 0 || table == Ofp.OFPTT_ALL;
+    }
+
+    /** True if an ofp_match (1.0) at {@code off} wildcards every field. */
+    private static boolean match10IsAll(byte[] m, int off) {
+        int wc = u32(m, off);
+        boolean flags = (wc & 0xff) == 0xff && (wc & (3 << 20)) == (3 << 20);
+        boolean nwSrc = ((wc >>> 8) & 0x3f) >= 32;
+        boolean nwDst = ((wc >>> 14) & 0x3f) >= 32;
+        return flags && nwSrc && nwDst;
+    }
+
+    /** Nicira vendor statistics (NXST_FLOW, NXST_AGGREGATE) in a 1.0 stats request. */
+    private void nxStats(byte[] m, int bodyOff, int xid, List<byte[]> out) throws OfpError {
+        atLeast(m, bodyOff + 4);
+        if (u32(m, bodyOff) != Ofp.NX_VENDOR_ID) {
+            throw badRequest(Ofp.BRC_BAD_VENDOR);
+        }
+        atLeast(m, 24);
+        int subtype = u32(m, 16);
+        if (subtype != Ofp.NXST_FLOW && subtype != Ofp.NXST_AGGREGATE) {
+            throw badRequest(Ofp.BRC_BAD_SUBTYPE);
+        }
+        // nx_flow_stats_request: out_port, match_len, table_id, pad[3], then the NXM match.
+        atLeast(m, 32);
+        int outPort = u16(m, 24);
+        int matchLen = u16(m, 26);
+        int table = u8(m, 28);
+        if (m.length != 32 + ((matchLen + 7) & ~7)) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+        boolean selected = matchLen == 0 && tableSelected(table) && outPort == Ofp.OFPP10_NONE;
+        List<byte[]> entries = new ArrayList<>();
+        if (subtype == Ofp.NXST_FLOW) {
+            if (selected) {
+                entries.add(nxFlow());
+            }
+        } else {
+            entries.add(aggregate(selected));
+        }
+        ByteBuffer prefix = ByteBuffer.allocate(12);
+        prefix.putInt(Ofp.NX_VENDOR_ID).putInt(subtype).putInt(0);
+        statsReply(xid, Ofp.ST_VENDOR, prefix.array(), entries, out);
+    }
+
+    // ---- multipart, OpenFlow 1.3 ----
+
+    private void multipart13(byte[] m, int mtype, int xid, List<byte[]> out) throws OfpError {
+        List<byte[]> entries = new ArrayList<>();
+        switch (mtype) {
+            case Ofp.ST_DESC -> {
+                exact(m, 16);
+                entries.add(desc());
+            }
+            case Ofp.ST_FLOW, Ofp.ST_AGGREGATE -> {
+                // table_id, pad[3], out_port, out_group, pad[4], cookie, cookie_mask, ofp_match.
+                atLeast(m, 16 + 32 + 4);
+                int matchLen = u16(m, 16 + 32 + 2);
+                if (u16(m, 48) != 1 || matchLen < 4) {
+                    throw new OfpError(4 /* OFPET_BAD_MATCH */, 0 /* BAD_TYPE */);
+                }
+                if (m.length != 16 + 32 + ((matchLen + 7) & ~7)) {
+                    throw badRequest(Ofp.BRC_BAD_LEN);
+                }
+                int table = u8(m, 16);
+                int outPort = u32(m, 20);
+                int outGroup = u32(m, 24);
+                long cookie = u64(m, 32);
+                long cookieMask = u64(m, 40);
+                boolean selected = matchLen == 4 && tableSelected(table) && outPort == Ofp.OFPP13_ANY
+                        && outGroup == Ofp.OFPP13_ANY && (cookie & cookieMask) == 0;
+                if (mtype == Ofp.ST_FLOW) {
+                    if (selected) {
+                        entries.add(flow13());
+                    }
+                } else {
+                    entries.add(aggregate(selected));
+                }
+            }
+            case Ofp.ST_TABLE -> {
+                exact(m, 16);
+                ByteBuffer b = ByteBuffer.allocate(24);
+                b.put((byte) 0);
+                OfpCodec.pad(b, 3);
+                b.putInt(1);                          // active_count
+                long lookups = sw.tableLookups();
+                b.putLong(lookups).putLong(lookups);  // every lookup matches the catch-all flow
+                entries.add(b.array());
+            }
+            case Ofp.ST_PORT -> {
+                exact(m, 16 + 8);
+                int port = u32(m, 16);
+                int port10 = port == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(port);
+                if (port10 >= 0) {
+                    for (SwitchView.Port p : portsMatching(port10)) {
+                        entries.add(portStats(p, true));
+                    }
+                }
+            }
+            case Ofp.ST_QUEUE -> exact(m, 16 + 8);
+            case Ofp.MP13_TABLE_FEATURES -> {
+                if (m.length != 16) {
+                    refuse(m, 16 + 64);       // a body sets table features: a change
+                }
+                entries.add(tableFeatures13());
+            }
+            case Ofp.MP13_PORT_DESC -> {
+                exact(m, 16);
+                for (SwitchView.Port p : sortedPorts()) {
+                    ByteBuffer b = ByteBuffer.allocate(64);
+                    port13(b, p);
+                    entries.add(b.array());
+                }
+            }
+            default -> throw badRequest(Ofp.BRC_BAD_STAT);   // OFPBRC_BAD_MULTIPART: same code
+        }
+        statsReply(xid, mtype, new byte[0], entries, out);
+    }
+
+    // ---- replies ----
+
+    /**
+     * Stats (1.0) or multipart (1.3) replies of {@code entries}, split over as many messages as
+     * needed, all but the last flagged MORE; {@code prefix} follows the stats header in each.
+     */
+    private void statsReply(int xid, int stype, byte[] prefix, List<byte[]> entries, List<byte[]> out) {
+        int headerLen = of10() ? 12 : 16;
+        int type = of10() ? Ofp.OF10_STATS_REPLY : Ofp.OF13_MULTIPART_REPLY;
+        int i = 0;
+        do {
+            int size = headerLen + prefix.length;
+            int j = i;
+            while (j < entries.size() && size + entries.get(j).length <= Ofp.MAX_LEN) {
+                size += entries.get(j).length;
+                j++;
+            }
+            if (j == i && j < entries.size()) {
+                j++;                              // cannot happen with our entry sizes
+            }
+            ByteBuffer b = OfpCodec.start(version, type, xid, size);
+            b.putShort((short) stype).putShort((short) (j < entries.size() ? Ofp.STATS_REPLY_MORE : 0));
+            if (!of10()) {
+                OfpCodec.pad(b, 4);
+            }
+            b.put(prefix);
+            for (int k = i; k < j; k++) {
+                b.put(entries.get(k));
+            }
+            out.add(OfpCodec.finish(b));
+            i = j;
+        } while (i < entries.size());
+    }
+
+    private byte[] desc() {
+        ByteBuffer b = ByteBuffer.allocate(1056);
+        OfpCodec.putString(b, "jvswitch", 256);
+        OfpCodec.putString(b, "jvswitch userspace datapath", 256);
+        String sw = getClass().getPackage().getImplementationVersion();
+        OfpCodec.putString(b, sw == null ? "jvswitch" : sw, 256);
+        OfpCodec.putString(b, "None", 32);
+        OfpCodec.putString(b, this.sw.name(), 256);
+        return b.array();
+    }
+
+    private byte[] table10() {
+        ByteBuffer b = ByteBuffer.allocate(64);
+        b.put((byte) 0);
+        OfpCodec.pad(b, 3);
+        OfpCodec.putString(b, "classifier", 32);
+        b.putInt(Ofp.OFPFW10_ALL);
+        b.putInt(1);                              // max_entries: the one flow, which cannot change yet
+        b.putInt(1);                              // active_count
+        long lookups = sw.tableLookups();
+        b.putLong(lookups).putLong(lookups);
+        return b.array();
+    }
+
+    /**
+     * ofp_table_features of table 0 with the eight properties clients require, all empty: the
+     * table takes no flows from OpenFlow yet.
+     */
+    private static byte[] tableFeatures13() {
+        int[] props = {0, 2, 4, 6, 8, 10, 12, 14};   // INSTRUCTIONS ... APPLY_SETFIELD
+        int len = 64 + 8 * props.length;
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).put((byte) 0);
+        OfpCodec.pad(b, 5);
+        OfpCodec.putString(b, "classifier", 32);
+        b.putLong(0).putLong(0);                   // metadata_match, metadata_write
+        b.putInt(0);                               // config
+        b.putInt(1);                               // max_entries
+        for (int type : props) {
+            b.putShort((short) type).putShort((short) 4).putInt(0);
+        }
+        return b.array();
+    }
+
+    private static byte[] aggregate(boolean selected) {
+        ByteBuffer b = ByteBuffer.allocate(24);
+        b.putLong(0).putLong(0).putInt(selected ? 1 : 0).putInt(0);
+        return b.array();
+    }
+
+    private byte[] portStats(SwitchView.Port p, boolean of13) {
+        NetdevStats s = p.netdev().stats();
+        ByteBuffer b = ByteBuffer.allocate(of13 ? 112 : 104);
+        if (of13) {
+            b.putInt(Ofp.port13(p.ofport()));
+            OfpCodec.pad(b, 4);
+        } else {
+            b.putShort((short) p.ofport());
+            OfpCodec.pad(b, 6);
+        }
+        b.putLong(s.rxPackets()).putLong(s.txPackets()).putLong(s.rxBytes()).putLong(s.txBytes());
+        b.putLong(s.rxDropped()).putLong(s.txDropped()).putLong(s.rxErrors()).putLong(s.txErrors());
+        // rx_frame_err, rx_over_err, rx_crc_err, collisions: not counted by netdevs (all-ones = unavailable).
+        b.putLong(-1L).putLong(-1L).putLong(-1L).putLong(-1L);
+        if (of13) {
+            putDuration(b, p.addedNanos());
+        }
+        return b.array();
+    }
+
+    private void putDuration(ByteBuffer b) {
+        putDuration(b, sw.flowInstalledNanos());
+    }
+
+    /** duration_sec and duration_nsec since {@code sinceNanos}, in whole milliseconds as Open vSwitch keeps them. */
+    private static void putDuration(ByteBuffer b, long sinceNanos) {
+        long ms = Math.max(0, System.nanoTime() - sinceNanos) / 1_000_000L;
+        b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
+    }
+
+    /** ofp_flow_stats (1.0) of priority=0 actions=NORMAL, 96 bytes. */
+    private byte[] flow10() {
+        ByteBuffer b = ByteBuffer.allocate(96);
+        b.putShort((short) 96).put((byte) 0).put((byte) 0);
+        b.putInt(Ofp.OFPFW10_ALL);
+        OfpCodec.pad(b, 36);                      // the rest of the all-wildcard match
+        putDuration(b);
+        b.putShort((short) NORMAL_PRIORITY).putShort((short) 0).putShort((short) 0);
+        OfpCodec.pad(b, 6);
+        b.putLong(0).putLong(0).putLong(0);      // cookie, packet_count, byte_count
+        b.putShort((short) 0).putShort((short) 8).putShort((short) Ofp.OFPP10_NORMAL).putShort((short) 0);
+        return b.array();
+    }
+
+    /** nx_flow_stats of priority=0 actions=NORMAL: empty NXM match, 56 bytes. */
+    private byte[] nxFlow() {
+        ByteBuffer b = ByteBuffer.allocate(56);
+        b.putShort((short) 56).put((byte) 0).put((byte) 0);
+        putDuration(b);
+        b.putShort((short) NORMAL_PRIORITY).putShort((short) 0).putShort((short) 0);
+        b.putShort((short) 0);                    // match_len
+        b.putShort((short) 0).putShort((short) 0); // idle_age, hard_age: not kept
+        b.putLong(0).putLong(0).putLong(0);
+        b.putShort((short) 0).putShort((short) 8).putShort((short) Ofp.OFPP10_NORMAL).putShort((short) 0);
+        return b.array();
+    }
+
+    /** ofp_flow_stats (1.3) of priority=0 actions=NORMAL: empty OXM match, apply-actions, 80 bytes. */
+    private byte[] flow13() {
+        ByteBuffer b = ByteBuffer.allocate(80);
+        b.putShort((short) 80).put((byte) 0).put((byte) 0);
+        putDuration(b);
+        b.putShort((short) NORMAL_PRIORITY).putShort((short) 0).putShort((short) 0);
+        b.putShort((short) 0);                    // flags
+        OfpCodec.pad(b, 4);
+        b.putLong(0).putLong(0).putLong(0);
+        b.putShort((short) 1).putShort((short) 4).putInt(0);          // ofp_match: OXM, empty, padded
+        b.putShort((short) 4).putShort((short) 24).putInt(0);         // OFPIT_APPLY_ACTIONS
+        b.putShort((short) 0).putShort((short) 16).putInt(Ofp.OFPP13_NORMAL).putShort((short) 0);
+        OfpCodec.pad(b, 6);
+        return b.array();
+    }
+}

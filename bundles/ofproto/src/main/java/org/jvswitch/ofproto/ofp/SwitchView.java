@@ -1,0 +1,33 @@
+package org.jvswitch.ofproto.ofp;
+
+import java.util.List;
+
+import org.jvswitch.api.netdev.Netdev;
+
+/**
+ * What an OpenFlow connection may read of its bridge. Implemented by the bridge; every method is
+ * called on connection threads and must be safe to call at any time, also after the bridge is gone.
+ */
+public interface SwitchView {
+    /** The bridge's name (for logs and the datapath description). */
+    String name();
+
+    /** Datapath id, 64 bits (Open vSwitch derives it from the bridge's Ethernet address). */
+    long datapathId();
+
+    /** The ports, in any order; a snapshot. */
+    List<Port> ports();
+
+    /** {@link System#nanoTime()} when the bridge's default flow was installed. */
+    long flowInstalledNanos();
+
+    /** Packets looked up in table 0 (every datapath miss of this bridge). */
+    long tableLookups();
+
+    /**
+     * One port: OpenFlow number (16-bit space, LOCAL = 0xfffe), its netdev (name, address, link,
+     * counters) and {@link System#nanoTime()} when it was added.
+     */
+    record Port(int ofport, Netdev netdev, long addedNanos) {
+    }
+}
