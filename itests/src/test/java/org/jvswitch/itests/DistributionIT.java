@@ -136,6 +136,14 @@ class DistributionIT {
         assertTrue(stats.out().contains("main thread:\n  packets received: 1\n"), stats.out());
         assertTrue(stats.out().contains("  miss with success upcall: 1\n"), stats.out());
 
+        // The real ovs-ofctl finds the bridge's management socket in the run directory.
+        Result ofShow = run(List.of("ovs-ofctl", "show", "br0"), Map.of());
+        assertEquals(0, ofShow.rc(), ofShow.err());
+        assertTrue(ofShow.out().contains(" 1(p1): addr:") && ofShow.out().contains(" LOCAL(br0): addr:"), ofShow.out());
+        Result ofFlows = run(List.of("ovs-ofctl", "-O", "OpenFlow13", "dump-flows", "br0"), Map.of());
+        assertEquals(0, ofFlows.rc(), ofFlows.err());
+        assertTrue(ofFlows.out().contains("priority=0 actions=NORMAL"), ofFlows.out());
+
         Result noBridge = appctl("fdb/show", "br9");
         assertEquals(2, noBridge.rc());
         assertTrue(noBridge.err().startsWith("no such bridge\n"), noBridge.err());
