@@ -151,6 +151,22 @@ class NormalSwitchingTest {
         assertEquals(-1, br0.macs.lookup(0, A), "learned in VLAN 10 only");
     }
 
+    @Test
+    void learnedAddressesAgeOutAndTheirFlowsAreReDecided() {
+        br0.setConfig(java.util.Map.of("mac-aging-time", "15"));
+        packet(odp1, A, BCAST, new FlowKey());
+        assertEquals(1, br0.macs.lookup(0, A));
+        int flushesBefore = dpif.flushes;
+        Revalidator revalidator = new Revalidator(service);
+        revalidator.run(List.of(br0.backer()), System.currentTimeMillis() + 5_000);
+        assertEquals(1, br0.macs.lookup(0, A), "still fresh after 5 s");
+        revalidator.run(List.of(br0.backer()), System.currentTimeMillis() + 16_000);
+        assertEquals(-1, br0.macs.lookup(0, A), "aged out after mac-aging-time");
+        assertTrue(dpif.flushes > flushesBefore, "flows that unicast to it are re-decided");
+        assertEquals(List.of(odp2, odpLocal), outputs(packet(odp1, B, A, new FlowKey())),
+                "A is flooded again");
+    }
+
     private static List<Integer> outputs(DpActions a) {
         int[] prog = a.program();
         List<Integer> out = new java.util.ArrayList<>();
