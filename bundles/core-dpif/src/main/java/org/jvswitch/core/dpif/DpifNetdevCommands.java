@@ -293,9 +293,11 @@ final class DpifNetdevCommands {
         long ports = 0;
         long pmds = 0;
         long limitHits = 0;
+        long quiesceWaits = 0;
         for (DpNetdev dp : provider.datapaths()) {
             flows += dp.dpcls.size();
             limitHits += dp.flowLimitHits.get();
+            quiesceWaits += dp.quiesceWaits.get();
             ports += dp.ports().size();
             pmds += dp.pmdCount();
         }
@@ -308,7 +310,8 @@ final class DpifNetdevCommands {
             bytes += pool.bytes();
         }
         return "flow-limit-hits:" + limitHits + " flows:" + flows + " packet-buffer-bytes:" + bytes + " packet-buffer-pools:" + pools
-                + " packet-buffers-in-use:" + inUse + " pmd-threads:" + pmds + " ports:" + ports + "\n";
+                + " packet-buffers-in-use:" + inUse + " pmd-quiesce-waits-over-1s:" + quiesceWaits
+                + " pmd-threads:" + pmds + " ports:" + ports + "\n";
     }
 
     private String delFlows(List<String> args) throws UnixctlException {
