@@ -208,6 +208,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                     continue;
                 }
             }
+            b.ofproto.setConfig(br.getStringMap("other_config"));   // mac-aging-time, mac-table-size, forward-bpdu
             for (Bridge.Wanted w : wanted.values()) {
                 String error = b.ensure(w);
                 if (error != null) {
