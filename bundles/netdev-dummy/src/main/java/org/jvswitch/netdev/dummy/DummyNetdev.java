@@ -33,6 +33,8 @@ final class DummyNetdev implements Netdev {
     /** False (options:tx-keep=false): what is sent is counted and freed at once, for benchmarks. */
     private final boolean keepSent;
     private final PacketGenerator generator;
+    private volatile PcapWriter rxPcap;
+    private volatile PcapWriter txPcap;
     private volatile int mtu = 1500;
 
     private final AtomicLong rxPackets = new AtomicLong();
@@ -53,6 +55,12 @@ final class DummyNetdev implements Netdev {
             rxqs[i] = new DummyRxq(i, RXQ_CAPACITY);
         }
         this.keepSent = !"false".equals(options.get("tx-keep"));
+        try {
+            openPcaps(options);
+        } catch (NetdevException e) {
+            pool.release();
+            throw e;
+        }
         String gen = options.get("gen-flows");
         if (gen != null) {
             int flows;
@@ -104,6 +112,37 @@ final class DummyNetdev implements Netdev {
         return 0xaa55aa550000L | (name.hashCode() & 0xffff);
     }
 
+    /** Opens the capture files the options name, closing the previous ones (Open vSwitch's set_config). */
+    private void openPcaps(Map<String, String> options) throws NetdevException {
+        PcapWriter oldRx = rxPcap;
+        PcapWriter oldTx = txPcap;
+        try {
+            if (options.containsKey("pcap")) {
+                PcapWriter both = new PcapWriter(java.nio.file.Path.of(options.get("pcap")));
+                rxPcap = both;
+                txPcap = both;
+            } else {
+                rxPcap = options.containsKey("rxq_pcap") ? new PcapWriter(java.nio.file.Path.of(options.get("rxq_pcap"))) : null;
+                txPcap = options.containsKey("tx_pcap") ? new PcapWriter(java.nio.file.Path.of(options.get("tx_pcap"))) : null;
+            }
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            rxPcap = oldRx;
+            txPcap = oldTx;
+            throw new NetdevException(NetdevException.EINVAL, "could not open pcap file: " + e.getMessage());
+        }
+        if (oldRx != null) {
+            oldRx.close();
+        }
+        if (oldTx != null && oldTx != oldRx) {
+            oldTx.close();
+        }
+    }
+
+    @Override
+    public void setConfig(Map<String, String> options) throws NetdevException {
+        openPcaps(options);
+    }
+
     @Override public String name() { return name; }
     @Override public String type() { return type; }
     @Override public int nRxq() { return rxqs.length; }
@@ -139,6 +178,10 @@ final class DummyNetdev implements Netdev {
             return false;
         }
         p.copyFrom(frame, 0, frame.length);
+        PcapWriter cap = rxPcap;
+        if (cap != null) {
+            cap.write(p);
+        }
         if (!up || !rxqs[qid].enqueue(p)) {
             p.free();
             rxDropped.incrementAndGet();
@@ -158,6 +201,12 @@ final class DummyNetdev implements Netdev {
             return n;
         }
         long bytes = 0;
+        PcapWriter cap = txPcap;
+        if (cap != null) {
+            for (int i = 0; i < n; i++) {
+                cap.write(batch.get(i));
+            }
+        }
         if (!keepSent) {
             for (int i = 0; i < n; i++) {
                 bytes += batch.get(i).length();
@@ -217,5 +266,13 @@ final class DummyNetdev implements Netdev {
         }
         takeSent();
         pool.release();
+        PcapWriter rx = rxPcap;
+        PcapWriter tx = txPcap;
+        if (rx != null) {
+            rx.close();
+        }
+        if (tx != null && tx != rx) {
+            tx.close();
+        }
     }
 }

@@ -101,6 +101,29 @@ class DummyCommandsTest {
     }
 
     @Test
+    void pcapOptionRecordsWhatThePortReceivesAndSends(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("p1.pcap");
+        DummyNetdev dev = open("p1", Map.of("pcap", file.toString()));
+        String hex = "ffffffffffff505400000001080045000014000000004000000000000a0000010a000002";
+        DummyCommands.receive(List.of("p1", hex, hex));
+        DpPacketBatch batch = new DpPacketBatch();
+        dev.rxq(0).recv(batch);
+        dev.send(0, batch, false);
+        dev.destruct();
+        p1 = null;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)).order(java.nio.ByteOrder.nativeOrder());
+        assertEquals(0xa1b2c3d4, b.getInt(0), "pcap magic");
+        assertEquals(1, b.getInt(20), "Ethernet link type");
+        int records = 0;
+        for (int off = 24; off < b.limit(); off += 16 + b.getInt(off + 8)) {
+            assertEquals(hex.length() / 2, b.getInt(off + 8));
+            assertEquals(hex, PacketSpec.toHex(java.util.Arrays.copyOfRange(b.array(), off + 16, off + 16 + hex.length() / 2)));
+            records++;
+        }
+        assertEquals(4, records, "2 received + 2 sent");
+    }
+
+    @Test
     void badOptionsAreRefused() {
         NetdevException e = assertThrows(NetdevException.class, () -> open("p9", Map.of("n_rxq", "0")));
         assertEquals("invalid n_rxq 0: expected 1 to 64", e.getMessage());
