@@ -8,7 +8,8 @@ import org.jvswitch.ovsdb.server.ServerConfig;
 
 /**
  * jvswitch's embedded database and OVSDB server without OSGi, for the side-by-side benchmarks:
- * {@code java -cp <bundles/ovsdb classpath> BenchServer DB_FILE SOCKET [PIDFILE]}. Writes its PID to
+ * {@code java -cp <bundles/ovsdb classpath> BenchServer DB_FILE|- SOCKET [PIDFILE]}
+ * ({@code -}: in memory). Writes its PID to
  * PIDFILE once the socket accepts connections; stops (closing the server and the database) on
  * SIGTERM.
  */
@@ -18,8 +19,8 @@ public final class BenchServer {
             System.err.println("usage: BenchServer DB_FILE SOCKET [PIDFILE]");
             System.exit(2);
         }
-        Path dbFile = Path.of(args[0]);
-        OvsdbService db = new OvsdbService(dbFile);
+        // "-" for an in-memory database: what the server costs without the log.
+        OvsdbService db = new OvsdbService(args[0].equals("-") ? null : Path.of(args[0]));
         OvsdbServer server = new OvsdbServer(db, ServerConfig.of("punix:" + args[1]));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

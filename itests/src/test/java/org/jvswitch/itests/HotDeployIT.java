@@ -127,6 +127,32 @@ public class HotDeployIT extends JvswitchTestSupport {
     }
 
     @Test
+    public void restartingTheDatapathBundleKeepsPortsAndTheirNumbers() throws Exception {
+        bundle(DUMMY).start();
+        vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev");
+        vsctl("add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dummy");
+        vsctl("add-port", "br0", "p2", "--", "set", "Interface", "p2", "type=dummy");
+        vsctl("add-port", "br0", "p3", "--", "set", "Interface", "p3", "type=dummy");
+        await(() -> ofport("p3") >= 1, "ports up");
+        vsctl("del-port", "br0", "p1");
+        long p2 = ofport("p2");
+        long p3 = ofport("p3");
+        Bundle core = bundle("jvswitch-core-dpif");
+        core.stop();
+        core.start();
+        // The bridge comes back when the datapath does, and the ports keep their OpenFlow numbers.
+        await(() -> dpifShow().contains("    p2 " + p2 + "/") && dpifShow().contains("    p3 " + p3 + "/"),
+                "ports back in the datapath with the same OpenFlow numbers: [" + dpifShow() + "] dps=[" + dumpDps() + "] / "
+                        + java.util.Arrays.toString(ctx.getServiceReferences(org.jvswitch.api.unixctl.UnixctlCommand.class,
+                        "(unixctl.command=dpif/show)").stream().map(r -> r.getBundle().getSymbolicName() + "#" + r.getProperty("service.id")).toArray()));
+        assertEquals(p2, ofport("p2"));
+        assertEquals("", error("p3"));
+        String f = frame("50:54:00:00:00:01", "ff:ff:ff:ff:ff:ff");
+        appctl("netdev-dummy/receive", "p2", f);
+        await(() -> txDump("p3").contains(f), "forwarding again");
+    }
+
+    @Test
     public void fiftyStopStartCyclesLeaveNothingBehind() throws Exception {
         Bundle dummy = bundle(DUMMY);
         dummy.start();
@@ -162,6 +188,22 @@ public class HotDeployIT extends JvswitchTestSupport {
         List<String> pmds = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> n.startsWith("pmd-")).toList();
         assertEquals(pmds.toString(), 1, pmds.size());
+    }
+
+    private String dumpDps() {
+        try {
+            return appctl("dpif/dump-dps") + appctl("memory/show");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private String dpifShow() {
+        try {
+            return appctl("dpif/show");
+        } catch (Exception e) {
+            return e.toString();   // the ofproto bundle's command may be re-registering
+        }
     }
 
     /** Stops and starts the dummy bundle and checks a packet crosses the bridge again. */

@@ -58,7 +58,7 @@ final class OfprotoDpif implements Ofproto {
         if (ports.containsKey(n)) {
             throw new OfprotoException("could not add network device " + n + " to ofproto (File exists)");
         }
-        int ofport = chooseOfport(ofportRequest);
+        int ofport = chooseOfport(ofportRequest, n);
         int odp;
         try {
             odp = backer.dpif.portAdd(netdev, -1);
@@ -79,14 +79,14 @@ final class OfprotoDpif implements Ofproto {
         return ofport;
     }
 
-    private int chooseOfport(int request) throws OfprotoException {
+    private int chooseOfport(int request, String netdevName) throws OfprotoException {
         if (request == OFPP_LOCAL) {
             return OFPP_LOCAL;
         }
         if (request > 0 && request < 0xff00) {
             for (OfPort p : ports.values()) {
                 if (p.ofport() == request) {
-                    LOG.warn("{}: ofport_request {} is in use by {}; choosing another", name, request, p.name());
+                    LOG.warn("{}: OpenFlow port {} asked for {} is in use by {}; choosing another", name, request, netdevName, p.name());
                     return lowestFree();
                 }
             }

@@ -44,8 +44,14 @@ final class Bridge {
             for (Object t : port.getSet("trunks")) {
                 trunks.add(((Long) t).intValue());
             }
+            // Like Open vSwitch's iface_pick_ofport: ofport_request, else the number the interface
+            // had before (a restart of the switch or of a provider bundle keeps port numbers).
+            long request = iface.getLong("ofport_request", -1);
+            if (request <= 0) {
+                request = iface.getLong("ofport", -1);
+            }
             return new Wanted(iface.uuid(), iface.getString("name"), type.isEmpty() ? "system" : type,
-                    iface.getStringMap("options"), (int) iface.getLong("ofport_request", -1),
+                    iface.getStringMap("options"), (int) request,
                     (int) iface.getLong("mtu_request", 0), iface.getStringMap("other_config"),
                     port.getString("vlan_mode"), (int) port.getLong("tag", -1), trunks);
         }

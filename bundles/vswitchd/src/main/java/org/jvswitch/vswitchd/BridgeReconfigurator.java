@@ -45,6 +45,8 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
     /** Open vSwitch's default {@code stats-update-interval}. */
     static final long STATS_INTERVAL_MILLIS = 5000;
     static final String VERSION = "0.1.0";
+    /** How soon a bridge whose datapath type had no provider is tried again. */
+    static final long RETRY_INTERVAL_MILLIS = 500;
 
     private final Ovsdb db;
     private final org.osgi.framework.Bundle framework;
@@ -55,9 +57,13 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
     private final DbSubscription subscription;
     private final Object signal = new Object();
     private boolean dirty = true;
+    /** A bridge's datapath could not be created (its provider not running yet): retry soon. */
+    private volatile boolean retryBridges;
     private volatile boolean exit;
     /** Interface errors of the last full pass, by row, kept for the periodic status passes. */
     private final Map<UUID, String> errors = new HashMap<>();
+    /** Interfaces of bridges whose datapath could not be created: error shown, ofport kept. */
+    private final Map<UUID, String> datapathErrors = new HashMap<>();
 
     @Activate
     public BridgeReconfigurator(@Reference Ovsdb db, @Reference NetdevRegistry registry,
@@ -121,7 +127,8 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
         while (!exit) {
             boolean full;
             synchronized (signal) {
-                long wait = STATS_INTERVAL_MILLIS - (System.currentTimeMillis() - lastStats);
+                long interval = retryBridges ? RETRY_INTERVAL_MILLIS : STATS_INTERVAL_MILLIS;
+                long wait = interval - (System.currentTimeMillis() - lastStats);
                 if (!dirty && wait > 0) {
                     try {
                         signal.wait(wait);
@@ -129,7 +136,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                         return;
                     }
                 }
-                full = dirty;
+                full = dirty || retryBridges;
                 dirty = false;
             }
             if (exit) {
@@ -180,6 +187,8 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
             }
         }
         errors.clear();
+        datapathErrors.clear();
+        retryBridges = false;
         // Work out every bridge's wanted interfaces first, then close what is stale everywhere
         // before opening anything, so a freed datapath port number is never reused while the
         // bridge that held it still thinks it has it.
@@ -201,9 +210,12 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                     bridges.put(name, b);
                     LOG.info("bridge {}: created", name);
                 } catch (OfprotoException e) {
+                    // The datapath's bundle is not running (yet): retry soon. The interfaces get
+                    // the error but keep their ofport, so their numbers survive the outage.
                     LOG.warn("bridge {}: {}", name, e.getMessage());
+                    retryBridges = true;
                     for (Bridge.Wanted w : wanted.values()) {
-                        errors.put(w.uuid(), e.getMessage());
+                        datapathErrors.put(w.uuid(), e.getMessage());
                     }
                     continue;
                 }
@@ -294,6 +306,10 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
         String error = errors.get(iface.uuid());
         if (error != null) {
             return InterfaceStatus.failed(error);
+        }
+        String dpError = datapathErrors.get(iface.uuid());
+        if (dpError != null) {
+            return Map.of("error", Set.of(dpError));
         }
         String name = iface.getString("name");
         for (Bridge b : bridges.values()) {

@@ -21,18 +21,30 @@ import com.fasterxml.jackson.databind.JsonNode;
  * A database kept in a standalone Open vSwitch database file (Open vSwitch's ovsdb/file.c): replays
  * the log on open, appends one record per commit, and compacts the log when it has grown.
  *
- * <p>Compaction follows ovsdb-server: once at least {@link CompactionPolicy#minRecords} transactions
- * were appended since the last snapshot and the file is {@link CompactionPolicy#growthFactor} times
- * the size it had then, the whole database is rewritten as one record.
+ * <p>Compaction follows ovsdb-server (ovsdb/storage.c): once at least
+ * {@link CompactionPolicy#minRecords} transactions were appended since the last snapshot, the file is
+ * {@link CompactionPolicy#growthFactor} times the size it had then, and
+ * {@link CompactionPolicy#minIntervalMs} have passed since the file was opened or last compacted
+ * (ovsdb-server: 10 minutes), the whole database is rewritten as one record. Without that interval a
+ * stream of small transactions on a small database would compact several times a second.
  *
- * <p>Not thread-safe: the database calls it under its commit lock.
+ * <p>Thread-safety: {@link #write} under the database's commit lock, {@link #force} under its sync
+ * lock (possibly at the same time), compaction and {@link #close} under both.
  */
 final class DbFile implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DbFile.class);
 
-    /** When to compact: after {@code minRecords} appends, once the log is {@code growthFactor} times its base size. */
-    record CompactionPolicy(int minRecords, long growthFactor) {
-        static final CompactionPolicy DEFAULT = new CompactionPolicy(100, 4);
+    /**
+     * When to compact: after {@code minRecords} appends, once the log is {@code growthFactor} times its
+     * base size, and no sooner than {@code minIntervalMs} after the last compaction (or the open).
+     */
+    record CompactionPolicy(int minRecords, long growthFactor, long minIntervalMs) {
+        static final CompactionPolicy DEFAULT = new CompactionPolicy(100, 4, 10 * 60 * 1000L);
+
+        /** Without a minimum interval (tests). */
+        CompactionPolicy(int minRecords, long growthFactor) {
+            this(minRecords, growthFactor, 0);
+        }
     }
 
     private final DbLog log;
@@ -42,6 +54,8 @@ final class DbFile implements Closeable {
     private int recordsSinceSnapshot;
     private long snapshotSize;
     private int failedCompactions;
+    /** System.nanoTime() of the open or the last compaction. */
+    private long lastCompactionNanos = System.nanoTime();
 
     private DbFile(DbLog log, DbSchema schema, CompactionPolicy policy) {
         this.log = log;
@@ -107,19 +121,28 @@ final class DbFile implements Closeable {
         return snapshot;
     }
 
-    /** Appends the transaction, forced to disk, unless it changed only ephemeral columns. */
+    /**
+     * Appends the transaction, not yet forced to disk (see {@link #force}), unless it changed only
+     * ephemeral columns.
+     */
     void write(CommitPlan plan, String comment) throws IOException {
         byte[] record = FileRecords.transaction(plan, comment, System.currentTimeMillis());
         if (record != null) {
-            log.append(record);
+            log.write(record);
             recordsSinceSnapshot++;
         }
+    }
+
+    /** Forces every transaction written so far to disk (one fdatasync for a whole group of commits). */
+    void force() throws IOException {
+        log.force();
     }
 
     /** Compacts if the log has grown enough; a failure is logged and retried after more growth. */
     void compactIfDue(Snapshot snapshot) {
         int due = policy.minRecords() * (1 + failedCompactions);
-        if (recordsSinceSnapshot < due || log.size() < policy.growthFactor() * snapshotSize) {
+        if (recordsSinceSnapshot < due || log.size() < policy.growthFactor() * snapshotSize
+                || System.nanoTime() - lastCompactionNanos < policy.minIntervalMs() * 1_000_000L) {
             return;
         }
         try {
@@ -140,6 +163,7 @@ final class DbFile implements Closeable {
                 log.size());
         snapshotSize = log.size();
         recordsSinceSnapshot = 0;
+        lastCompactionNanos = System.nanoTime();
     }
 
     Path path() {

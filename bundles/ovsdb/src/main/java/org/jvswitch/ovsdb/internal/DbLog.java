@@ -32,7 +32,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *
  * where length and SHA-1 (lower-case hex) cover the JSON text and its trailing newline.
  *
- * <p>Crash safety: a record is appended and forced to disk before the commit returns; a crash in
+ * <p>Crash safety: a record is appended and forced to disk before the commit returns (several
+ * commits may share one force: group commit); a crash in
  * the middle leaves a torn last record, which {@link #open} discards, truncating the file to the
  * last good record. Compaction writes a new file beside the old one and renames it over it, so the
  * file is always either the old or the new complete log.
@@ -41,7 +42,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * while open, so that {@code ovsdb-tool transact}/{@code compact} or a second switch refuse to write
  * the same file; {@code ovsdb-tool show-log} and {@code query} still read it.
  *
- * <p>Not thread-safe: the database calls it under its commit lock.
+ * <p>Thread-safety: {@link #write}, {@link #replace} and {@link #close} under the database's commit
+ * lock; {@link #force} under its sync lock, possibly concurrently with a {@link #write}.
  */
 final class DbLog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DbLog.class);
@@ -57,11 +59,14 @@ final class DbLog implements Closeable {
     private final Path file;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private FileChannel channel;
+    private volatile FileChannel channel;
     /** Offset just after the last good record: where the next record goes. */
     private long end;
-    /** Set when a failed append could not be undone; then no further appends are attempted. */
-    private IOException broken;
+    /**
+     * Set when a failed append could not be undone or a force failed; then no further appends are
+     * attempted. Volatile: {@link #force} may run on another thread than {@link #write}.
+     */
+    private volatile IOException broken;
 
     private DbLog(Path file, FileChannel lockChannel, FileLock lock) {
         this.file = file;
@@ -202,17 +207,23 @@ final class DbLog implements Closeable {
 
     /** Appends one record and forces it to disk. */
     void append(byte[] json) throws IOException {
-        if (broken != null) {
-            throw new IOException(file + ": log unusable after an earlier write error", broken);
-        }
+        write(json);
+        force();
+    }
+
+    /**
+     * Appends one record without forcing it (group commit: {@link #force} later covers every record
+     * written before it started). A failed write is cut off again, so the file still ends with the
+     * last complete record.
+     */
+    void write(byte[] json) throws IOException {
+        checkUsable();
         ByteBuffer buf = ByteBuffer.wrap(frame(json));
         try {
             long pos = end;
             while (buf.hasRemaining()) {
                 pos += channel.write(buf, pos);
             }
-            // force(false) is fdatasync, which also persists the new file size needed to read the record.
-            channel.force(false);
             end = pos;
         } catch (IOException e) {
             try {
@@ -222,6 +233,30 @@ final class DbLog implements Closeable {
                 broken = e;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Forces every record written so far to disk. May run on another thread than {@link #write}
+     * (FileChannel allows that); a record whose write returned before this call started is durable
+     * when it returns. A failure makes the log unusable: after a failed fdatasync nobody knows
+     * which of the written records are on disk.
+     */
+    void force() throws IOException {
+        checkUsable();
+        try {
+            // force(false) is fdatasync, which also persists the new file size needed to read the record.
+            channel.force(false);
+        } catch (IOException e) {
+            broken = e;
+            throw e;
+        }
+    }
+
+    private void checkUsable() throws IOException {
+        IOException b = broken;
+        if (b != null) {
+            throw new IOException(file + ": log unusable after an earlier write error", b);
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jvswitch.api.ovsdb.DbChange;
@@ -36,9 +38,22 @@ import com.fasterxml.jackson.databind.JsonNode;
  * because ovs-vsctl expects to find it.
  *
  * <p>Thread-safety: readers take {@link #snapshot()} (a volatile read of an immutable object) and
- * never block. Commits are serialized by {@code commitLock}, which is held from precommit through
- * the durable write, the publication of the new snapshot and the listener calls, so listeners see
- * commits one at a time in commit order. Lock order: commitLock only; nothing else is locked.
+ * never block. Commits use group commit (leader/follower):
+ * <ol>
+ * <li>Under {@code commitLock}, one commit at a time is checked against the latest appended state
+ *     ({@code tip}), its record appended to the log without forcing it, and the new state becomes
+ *     the {@code tip} the next commit builds on (so an atomic transaction's "wait"/"where" still
+ *     see exactly the state it commits on).</li>
+ * <li>The committer then waits until its version is durable and published: whoever holds
+ *     {@code syncLock} (the leader) forces the log once for everything appended so far, then
+ *     publishes those commits one by one in commit order ({@link #snapshot()} and listener calls);
+ *     committers that arrived meanwhile find their commit already published when they get the lock.</li>
+ * </ol>
+ * So every acknowledged commit is on disk before the call returns, listeners see commits one at
+ * a time, in commit order, and only once they are durable, and concurrent committers share
+ * fdatasyncs. Lock order: syncLock, then commitLock; commitLock is never held while waiting for
+ * syncLock. A failed force makes the database refuse every later commit (nobody knows what of
+ * the unforced tail is on disk); readers keep the last durable state.
  */
 public final class OvsdbService implements Database, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OvsdbService.class);
@@ -49,8 +64,22 @@ public final class OvsdbService implements Database, AutoCloseable {
     private final Snapshot empty;
     private final DbFile file;
     private final Listeners listeners = new Listeners();
+    /** Sequences commits: precommit against {@link #tip}, append, advance {@link #tip}. */
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** Held by the one thread that forces the log and publishes; also by listener calls. */
+    private final ReentrantLock syncLock = new ReentrantLock();
+    /** The durable, published state: what readers and listeners see. Written under syncLock. */
     private volatile Snapshot current;
+    /** The latest appended state, maybe not yet durable. Written under commitLock after its append. */
+    private volatile Snapshot tip;
+    /** Appended, not yet published commits, in commit order. Added under commitLock, drained under syncLock. */
+    private final Queue<DbChange> unpublished = new ConcurrentLinkedQueue<>();
+    /** The last version known to be on disk (for tests); written under syncLock. */
+    private volatile long durableVersion;
+    /** How many times the log was forced for commits (for tests and measurements). */
+    private volatile long forces;
+    /** Set when forcing the log failed; every later commit fails. */
+    private volatile IOException syncFailure;
     /** Guarded by commitLock. */
     private boolean closed;
 
@@ -93,6 +122,8 @@ public final class OvsdbService implements Database, AutoCloseable {
             this.file = opened.file();
             this.current = opened.snapshot();
         }
+        this.tip = current;
+        this.durableVersion = current.version();
         try {
             insertRootRowIfMissing();
         } catch (OvsdbException e) {
@@ -113,19 +144,32 @@ public final class OvsdbService implements Database, AutoCloseable {
 
     @Override
     public void close() {
-        commitLock.lock();
+        syncLock.lock();
         try {
-            if (closed) {
-                return;
+            if (tip.version() > current.version()) {
+                // Commits appended but not yet forced: their committers are about to wait for them.
+                try {
+                    syncAndPublish(tip.version());
+                } catch (OvsdbException e) {
+                    LOG.warn("{}: closing: {}", this, e.details());
+                }
             }
-            closed = true;
-            if (file != null) {
-                file.close();
+            commitLock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (file != null) {
+                    file.close();
+                }
+            } catch (IOException e) {
+                LOG.warn("{}: error closing the database: {}", file.path(), e.toString());
+            } finally {
+                commitLock.unlock();
             }
-        } catch (IOException e) {
-            LOG.warn("{}: error closing the database: {}", file.path(), e.toString());
         } finally {
-            commitLock.unlock();
+            syncLock.unlock();
         }
     }
 
@@ -151,12 +195,13 @@ public final class OvsdbService implements Database, AutoCloseable {
 
     @Override
     public DbSubscription subscribe(DbListener listener) {
-        commitLock.lock();
+        // Under the publication lock: the listener gets the published state, then every later commit.
+        syncLock.lock();
         try {
             Snapshot now = current;
             return listeners.add(listener, new DbChange(empty, now, allRows(now)));
         } finally {
-            commitLock.unlock();
+            syncLock.unlock();
         }
     }
 
@@ -181,22 +226,32 @@ public final class OvsdbService implements Database, AutoCloseable {
      */
     Snapshot atomically(AtomicBody body) throws OvsdbException {
         checkNotInListener();
+        Snapshot result;
         commitLock.lock();
         try {
             checkOpen();
-            Txn txn = new Txn(this::commit, specs, current);
-            if (!body.run(txn)) {
-                return null;
+            Txn txn = new Txn(this::commit, specs, tip);
+            boolean commit = body.run(txn);
+            if (commit) {
+                txn.finish();
+                result = commitLocked(txn);
+            } else {
+                // Aborted: it read the tip, whose durability the reply must not get ahead of.
+                result = null;
             }
-            txn.finish();
-            return commitLocked(txn);
         } finally {
             commitLock.unlock();
         }
+        awaitDurable(result == null ? tipVersion() : result.version());
+        return result;
+    }
+
+    private long tipVersion() {
+        return tip.version();
     }
 
     private void checkNotInListener() {
-        if (commitLock.isHeldByCurrentThread()) {
+        if (commitLock.isHeldByCurrentThread() || syncLock.isHeldByCurrentThread()) {
             // Only a listener can get here; committing now would notify out of commit order.
             throw new IllegalStateException("a DbListener must not commit synchronously; hand the work to"
                     + " another thread");
@@ -215,18 +270,25 @@ public final class OvsdbService implements Database, AutoCloseable {
      */
     private DbSnapshot commit(Txn txn) throws OvsdbException {
         checkNotInListener();
+        Snapshot result;
         commitLock.lock();
         try {
             checkOpen();
-            return commitLocked(txn);
+            result = commitLocked(txn);
         } finally {
             commitLock.unlock();
         }
+        awaitDurable(result.version());
+        return result;
     }
 
-    /** Called with the commit lock held. */
+    /**
+     * Precommit against the tip and append, with the commit lock held; the caller then waits for
+     * {@link #awaitDurable}. Returns the new tip (the old one if the transaction changed nothing).
+     */
     private Snapshot commitLocked(Txn txn) throws OvsdbException {
-        Snapshot before = current;
+        checkSyncFailure();
+        Snapshot before = tip;
         CommitPlan plan = Precommit.run(specs, txn.rowsAgainst(before));
         if (plan.changes().isEmpty()) {
             return before;
@@ -240,23 +302,99 @@ public final class OvsdbService implements Database, AutoCloseable {
             }
         }
         Snapshot after = plan.apply(before.version() + 1);
-        current = after;
-        listeners.fire(new DbChange(before, after, plan.changedRows()));
-        if (file != null) {
-            file.compactIfDue(after);
-        }
+        unpublished.add(new DbChange(before, after, plan.changedRows()));
+        tip = after;
         return after;
+    }
+
+    /**
+     * Returns once the state of {@code version} is durable and published (listeners called); the
+     * first waiter to get the sync lock forces the log for every commit appended so far.
+     */
+    private void awaitDurable(long version) throws OvsdbException {
+        if (current.version() >= version) {
+            return;
+        }
+        syncLock.lock();
+        try {
+            if (current.version() >= version) {
+                return;
+            }
+            syncAndPublish(version);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** The leader's work, under the sync lock: one force for everything appended, then publication. */
+    private void syncAndPublish(long atLeast) throws OvsdbException {
+        checkSyncFailure();
+        // Every commit up to this tip has finished its write (the tip is set after the append).
+        long upTo = tip.version();
+        if (file != null) {
+            try {
+                file.force();
+                forces++;
+            } catch (IOException e) {
+                syncFailure = e;
+                LOG.error("{}: cannot force transactions to disk; refusing further commits: {}", file.path(),
+                        e.toString());
+                checkSyncFailure();
+            }
+        }
+        durableVersion = upTo;
+        for (DbChange c = unpublished.peek(); c != null && c.after().version() <= upTo; c = unpublished.peek()) {
+            unpublished.poll();
+            current = (Snapshot) c.after();
+            listeners.fire(c);
+        }
+        if (current.version() < atLeast) {
+            throw new IllegalStateException("commit " + atLeast + " not appended (published " + current.version()
+                    + ")");
+        }
+        if (file != null) {
+            commitLock.lock();
+            try {
+                // What it writes is forced; commits appended since the force are published by the next leader.
+                file.compactIfDue(tip);
+            } finally {
+                commitLock.unlock();
+            }
+        }
+    }
+
+    /** The newest version known to be durable (on disk, or in memory for an in-memory database). */
+    long durableVersion() {
+        return durableVersion;
+    }
+
+    /** How many times the log was forced for commits since the database was opened. */
+    long forces() {
+        return forces;
+    }
+
+    private void checkSyncFailure() throws OvsdbException {
+        IOException e = syncFailure;
+        if (e != null) {
+            throw new OvsdbException("I/O error", file.path() + ": cannot force transactions to disk: "
+                    + e.getMessage());
+        }
     }
 
     /** Rewrites the log as one record now (tests; a future appctl ovsdb-server/compact). */
     void compact() throws IOException {
-        commitLock.lock();
+        syncLock.lock();
         try {
-            if (file != null) {
-                file.compact(current);
+            commitLock.lock();
+            try {
+                if (file != null) {
+                    file.compact(tip);
+                }
+            } finally {
+                commitLock.unlock();
             }
         } finally {
-            commitLock.unlock();
+            syncLock.unlock();
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import org.jvswitch.ovsdb.internal.OvsJson;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -49,7 +50,8 @@ final class MessageReader {
     /**
      * The next JSON text, or null at the end of the stream.
      *
-     * @throws IOException malformed JSON, a text longer than the limit, or an I/O error
+     * @throws IOException malformed JSON (including a number out of range), a text longer than the
+     *         limit, or an I/O error
      */
     JsonNode next() throws IOException {
         long start = parser.currentLocation().getByteOffset();
@@ -58,6 +60,12 @@ final class MessageReader {
         if (token == null) {
             return null;
         }
-        return mapper.readTree(parser);
+        try {
+            return mapper.readTree(parser);
+        } catch (NumberFormatException e) {
+            // A number Jackson cannot represent (e.g. an exponent of 14 digits): a syntax error, as
+            // Open vSwitch's lexer reports "exponent outside valid range"; found by OvsdbFuzzTest.
+            throw new JsonParseException(parser, "invalid number: " + e.getMessage(), e);
+        }
     }
 }

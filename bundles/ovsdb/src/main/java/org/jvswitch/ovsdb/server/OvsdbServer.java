@@ -112,6 +112,11 @@ public final class OvsdbServer implements AutoCloseable {
         return out;
     }
 
+    /** What the sessions share; tests drive a session over a channel of their own (fuzzing). */
+    ServerContext context() {
+        return context;
+    }
+
     /** Number of open client sessions. */
     public int sessions() {
         return context == null ? 0 : context.sessions().size();
