@@ -40,6 +40,9 @@ public final class OvsdbServer implements AutoCloseable {
     private final List<Served> served = new ArrayList<>();
     private final OvsdbService serverDb;
     private final List<Listener> listeners = new ArrayList<>();
+    /** Listeners for Manager rows' targets, by target; changed only by {@link ManagerRemotes}'s thread. */
+    private final Map<String, Listener> managerListeners = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ManagerRemotes managerRemotes;
     /** Numbers unix connections in log lines, as ovsdb-server's "unix#N". */
     private final AtomicInteger unixConnections = new AtomicInteger();
     private volatile boolean closed;
@@ -69,6 +72,37 @@ public final class OvsdbServer implements AutoCloseable {
         if (config.remotes().isEmpty()) {
             LOG.info("no OVSDB remote configured (set jvswitch.rundir, jvswitch.var or jvswitch.ovsdb.remotes):"
                     + " the database is not served on any socket");
+        }
+        this.managerRemotes = new ManagerRemotes(db, this::applyManagerTargets);
+    }
+
+    /** Opens listeners for new Manager targets and closes those no longer wanted. */
+    private synchronized void applyManagerTargets(java.util.Set<String> wanted) {
+        if (closed) {
+            return;
+        }
+        for (String target : new ArrayList<>(managerListeners.keySet())) {
+            if (!wanted.contains(target)) {
+                Listener l = managerListeners.remove(target);
+                try {
+                    l.close();
+                    LOG.info("{}: manager remote closed", target);
+                } catch (IOException e) {
+                    LOG.warn("{}: {}", target, e.toString());
+                }
+            }
+        }
+        for (String target : wanted) {
+            if (managerListeners.containsKey(target)) {
+                continue;
+            }
+            try {
+                Remote remote = Remote.parse(target);
+                managerListeners.put(target, Listener.open(remote, channel -> accepted(remote, channel)));
+                LOG.info("{}: listening (Manager row)", target);
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.error("{}: cannot listen: {}", target, e.getMessage());
+            }
         }
     }
 
@@ -109,6 +143,9 @@ public final class OvsdbServer implements AutoCloseable {
         for (Listener l : listeners) {
             out.put(l.remote().name(), l.localAddress());
         }
+        for (Map.Entry<String, Listener> e : managerListeners.entrySet()) {
+            out.put(e.getKey(), e.getValue().localAddress());
+        }
         return out;
     }
 
@@ -125,7 +162,18 @@ public final class OvsdbServer implements AutoCloseable {
     @Deactivate
     @Override
     public void close() {
-        closed = true;
+        managerRemotes.close();
+        synchronized (this) {
+            closed = true;
+            for (Listener l : managerListeners.values()) {
+                try {
+                    l.close();
+                } catch (IOException e) {
+                    LOG.warn("{}: {}", l.remote().name(), e.toString());
+                }
+            }
+            managerListeners.clear();
+        }
         for (Listener l : listeners) {
             try {
                 l.close();
