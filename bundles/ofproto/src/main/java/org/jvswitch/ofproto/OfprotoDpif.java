@@ -36,6 +36,8 @@ final class OfprotoDpif implements Ofproto {
     private volatile Map<String, OfPort> ports = Map.of();
     private volatile Map<Integer, OfPort> byOdp = Map.of();
     private volatile boolean forwardBpdu;
+    /** Addresses learned or moved whose flows the revalidator must re-decide. */
+    private final java.util.Set<Long> pendingMacs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When the default flow was installed, for its OpenFlow duration. */
     final long createdNanos = System.nanoTime();
     /** Packets looked up in the flow table (datapath misses translated), for OpenFlow table stats. */
@@ -280,13 +282,26 @@ final class OfprotoDpif implements Ofproto {
         return null;
     }
 
-    /** Deletes the datapath flows whose source or destination is {@code mac}. */
+    /**
+     * Queues {@code mac} for revalidation: the revalidator deletes the datapath flows whose source
+     * or destination it is, on its next pass. Asynchronous, as in Open vSwitch, so that learning
+     * a new address costs the upcall O(1) rather than a dump of every flow.
+     */
     void invalidateMac(long mac) {
-        for (var f : backer.dpif.flowDump()) {
-            if ((f.mask().dlDst() != 0 && f.key().dlDst() == mac) || (f.mask().dlSrc() != 0 && f.key().dlSrc() == mac)) {
-                backer.dpif.flowDel(f.key(), f.mask());
-            }
+        pendingMacs.add(mac);
+    }
+
+    /** Takes the addresses queued since the last call. Revalidator thread. */
+    java.util.Set<Long> takePendingMacs() {
+        if (pendingMacs.isEmpty()) {
+            return java.util.Set.of();
         }
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (java.util.Iterator<Long> it = pendingMacs.iterator(); it.hasNext(); ) {
+            out.add(it.next());
+            it.remove();
+        }
+        return out;
     }
 
     /** Port by datapath number (for the revalidator). */

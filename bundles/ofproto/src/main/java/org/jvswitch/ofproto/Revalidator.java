@@ -8,8 +8,9 @@ import org.jvswitch.api.dpif.DpifFlow;
 import org.jvswitch.api.flow.FlowKey;
 
 /**
- * Keeps datapath flows and the MAC tables honest (Open vSwitch's revalidator threads): flows idle
- * longer than {@link #MAX_IDLE_MILLIS} are deleted; a flow that carried packets since the last
+ * Keeps datapath flows and the MAC tables honest (Open vSwitch's revalidator threads): flows
+ * about addresses that were learned or moved since they were decided are deleted (the next packet
+ * is decided again); flows idle longer than {@link #MAX_IDLE_MILLIS} are deleted; a flow that carried packets since the last
  * pass refreshes the MAC entry of its source, so an address that keeps talking through the fast
  * path never ages out; expired MAC entries invalidate the flows that used them.
  */
@@ -31,7 +32,17 @@ final class Revalidator {
     void run(Collection<Backer> backers, long now) {
         Map<FlowId, Long> seen = new HashMap<>();
         for (Backer b : backers) {
+            java.util.Set<Long> macs = new java.util.HashSet<>();
+            for (OfprotoDpif o : b.ofprotos) {
+                macs.addAll(o.takePendingMacs());
+            }
             for (DpifFlow f : b.dpif.flowDump()) {
+                if (!macs.isEmpty() && ((f.mask().dlDst() != 0 && macs.contains(f.key().dlDst()))
+                        || (f.mask().dlSrc() != 0 && macs.contains(f.key().dlSrc())))) {
+                    // Learned or moved since the flow was decided: decide it again.
+                    b.dpif.flowDel(f.key(), f.mask());
+                    continue;
+                }
                 long used = f.usedMillis() == 0 ? now : f.usedMillis();
                 FlowId id = new FlowId(f.key(), f.mask());
                 if (now - used > MAX_IDLE_MILLIS && f.usedMillis() != 0) {
