@@ -30,6 +30,7 @@ final class DpifNetdevCommands {
                         0, 8, this::perfShow),
                 UnixctlCommand.of("dpctl/dump-flows", "[-m] [dp]", 0, 2, this::dumpFlows),
                 UnixctlCommand.of("dpctl/del-flows", "[dp]", 0, 1, this::delFlows),
+                UnixctlCommand.of("dpctl/show", "[-s] [dp...]", 0, 3, this::dpctlShow),
                 UnixctlCommand.of("memory/show", "", 0, 0, this::memoryShow));
     }
 
@@ -312,6 +313,59 @@ final class DpifNetdevCommands {
         return "flow-limit-hits:" + limitHits + " flows:" + flows + " packet-buffer-bytes:" + bytes + " packet-buffer-pools:" + pools
                 + " packet-buffers-in-use:" + inUse + " pmd-quiesce-waits-over-1s:" + quiesceWaits
                 + " pmd-threads:" + pmds + " ports:" + ports + "\n";
+    }
+
+    /** Open vSwitch's dpctl/show: lookups, flows, masks and the ports by number ({@code -s}: with counters). */
+    private String dpctlShow(List<String> args) throws UnixctlException {
+        boolean counters = args.contains("-s") || args.contains("--statistics");
+        List<DpNetdev> dps = new java.util.ArrayList<>();
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                dps.add(datapath(a));
+            }
+        }
+        if (dps.isEmpty()) {
+            dps.addAll(provider.datapaths());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (DpNetdev dp : dps) {
+            org.jvswitch.api.dpif.DpifStats st = dp.stats();
+            sb.append("netdev@").append(dp.name()).append(":\n");
+            sb.append("  lookups: hit:").append(st.hit()).append(" missed:").append(st.missed())
+              .append(" lost:").append(st.lost()).append("\n  flows: ").append(st.flows()).append('\n');
+            for (org.jvswitch.api.dpif.DpifPort p : dp.ports()) {
+                sb.append("  port ").append(p.portNo()).append(": ").append(p.name());
+                if (!p.type().equals("system")) {
+                    sb.append(" (").append(p.type()).append(')');
+                }
+                sb.append('\n');
+                if (counters) {
+                    org.jvswitch.api.netdev.NetdevStats n = p.netdev().stats();
+                    sb.append("    RX packets:").append(n.rxPackets()).append(" errors:").append(n.rxErrors())
+                      .append(" dropped:").append(n.rxDropped()).append(" overruns:? frame:?\n");
+                    sb.append("    TX packets:").append(n.txPackets()).append(" errors:").append(n.txErrors())
+                      .append(" dropped:").append(n.txDropped()).append(" aborted:? carrier:?\n");
+                    sb.append("    collisions:?\n");
+                    sb.append("    RX bytes:").append(n.rxBytes()).append(' ').append(human(n.rxBytes()))
+                      .append("  TX bytes:").append(n.txBytes()).append(' ').append(human(n.txBytes())).append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Open vSwitch's print_human_size: "(1.2 KiB)" style, nothing below 1 KiB. */
+    private static String human(long bytes) {
+        if (bytes >= 1L << 40) {
+            return String.format(Locale.ROOT, "(%.1f TiB)", bytes / (double) (1L << 40));
+        } else if (bytes >= 1L << 30) {
+            return String.format(Locale.ROOT, "(%.1f GiB)", bytes / (double) (1L << 30));
+        } else if (bytes >= 1L << 20) {
+            return String.format(Locale.ROOT, "(%.1f MiB)", bytes / (double) (1L << 20));
+        } else if (bytes >= 1L << 10) {
+            return String.format(Locale.ROOT, "(%.1f KiB)", bytes / (double) (1L << 10));
+        }
+        return "";
     }
 
     private String delFlows(List<String> args) throws UnixctlException {

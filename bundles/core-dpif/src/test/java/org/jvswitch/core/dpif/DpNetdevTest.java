@@ -79,6 +79,10 @@ class DpNetdevTest {
         assertEquals(0, a.sent().size(), "nothing goes back out of the input port");
         assertEquals(1, upcalls.get(), "one upcall for one megaflow");
         DpifStats s = dp.stats();
+        String show = new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals("dpctl/show"))
+                .findFirst().orElseThrow().execute(java.util.List.of());
+        assertEquals("netdev@ovs-netdev:\n  lookups: hit:99 missed:1 lost:0\n  flows: 1\n"
+                + "  port 1: a (q)\n  port 2: b (q)\n", show);
         assertEquals(99, s.hit());
         assertEquals(1, s.missed());
         assertEquals(1, dp.flowDump().size());
