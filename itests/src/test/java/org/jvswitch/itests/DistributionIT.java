@@ -144,6 +144,22 @@ class DistributionIT {
         assertEquals(0, ofFlows.rc(), ofFlows.err());
         assertTrue(ofFlows.out().contains("priority=0 actions=NORMAL"), ofFlows.out());
 
+        // An OpenFlow rule from the real ovs-ofctl decides over NORMAL: p1's packets go to p2 tagged.
+        Result add = run(List.of("ovs-ofctl", "add-flow", "br0", "priority=100,in_port=1,actions=mod_vlan_vid:5,output:2"), Map.of());
+        assertEquals(0, add.rc(), add.err());
+        appctl("netdev-dummy/receive", "p1", flow);
+        StringBuilder tagged = new StringBuilder();
+        long until = System.currentTimeMillis() + 20_000;
+        while (tagged.isEmpty() && System.currentTimeMillis() < until) {
+            tagged.append(appctl("netdev-dummy/tx-dump", "p2").out());
+            Thread.sleep(20);
+        }
+        assertTrue(tagged.toString().startsWith("ffffffffffff505400000001" + "81000005" + "0800"), tagged.toString());
+        Result del = run(List.of("ovs-ofctl", "del-flows", "br0", "in_port=1"), Map.of());
+        assertEquals(0, del.rc(), del.err());
+        Result left = run(List.of("ovs-ofctl", "dump-flows", "br0"), Map.of());
+        assertTrue(left.out().contains("priority=0 actions=NORMAL") && !left.out().contains("in_port=1"), left.out());
+
         Result noBridge = appctl("fdb/show", "br9");
         assertEquals(2, noBridge.rc());
         assertTrue(noBridge.err().startsWith("no such bridge\n"), noBridge.err());

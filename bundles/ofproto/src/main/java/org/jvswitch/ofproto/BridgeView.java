@@ -59,6 +59,11 @@ final class BridgeView implements SwitchView {
     }
 
     @Override
+    public org.jvswitch.ofproto.ofp.FlowTable flowTable() {
+        return bridge.table;
+    }
+
+    @Override
     public long tableLookups() {
         return bridge.lookups.sum();
     }

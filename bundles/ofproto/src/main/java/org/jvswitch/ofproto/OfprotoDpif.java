@@ -9,6 +9,9 @@ import org.jvswitch.api.flow.FlowKey;
 import org.jvswitch.api.netdev.Netdev;
 import org.jvswitch.api.ofproto.Ofproto;
 import org.jvswitch.api.ofproto.OfprotoException;
+import org.jvswitch.ofproto.ofp.FlowTable;
+import org.jvswitch.ofproto.ofp.OfAction;
+import org.jvswitch.ofproto.ofp.OfRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +45,14 @@ final class OfprotoDpif implements Ofproto {
     final long createdNanos = System.nanoTime();
     /** Packets looked up in the flow table (datapath misses translated), for OpenFlow table stats. */
     final java.util.concurrent.atomic.LongAdder lookups = new java.util.concurrent.atomic.LongAdder();
+    /** OpenFlow table 0; every change flushes the backer's datapath flows so packets are decided again. */
+    final FlowTable table;
 
     OfprotoDpif(String name, Backer backer, OfprotoServiceImpl service) {
         this.name = name;
         this.backer = backer;
         this.service = service;
+        this.table = new FlowTable(() -> backer.dpif.flowFlush());
     }
 
     @Override public String name() { return name; }
@@ -199,9 +205,12 @@ final class OfprotoDpif implements Ofproto {
     }
 
     /**
-     * The NORMAL action for a packet that missed the datapath (Open vSwitch's
-     * {@code xlate_normal}). Fills {@code mask} with the fields the decision used: the input port,
-     * both Ethernet addresses and the VLAN. Runs on a datapath thread.
+     * Translates a packet that missed the datapath (Open vSwitch's {@code xlate_actions}): walks
+     * table 0 by priority; the first rule whose match the packet meets decides, and its actions
+     * become datapath actions. {@code mask} gets the union of the masks of every rule looked at up
+     * to and including that one (so the megaflow never covers a packet another rule would take),
+     * the exact input port, and what the actions looked at. No matching rule: drop. Runs on a
+     * datapath thread without locks.
      */
     DpActions translate(FlowKey key, FlowKey mask) {
         OfPort in = byOdp.get(key.inPort());
@@ -209,6 +218,208 @@ final class OfprotoDpif implements Ofproto {
             return null;
         }
         lookups.increment();
+        mask.setInPort(-1);
+        FlowKey ofKey = new FlowKey();
+        ofKey.copyFrom(key);
+        ofKey.setInPort(in.ofport());
+        long[] mw = mask.w;
+        for (OfRule r : table.rules()) {
+            long[] rw = r.mask.w;
+            for (int i = 0; i < FlowKey.WORDS; i++) {
+                mw[i] |= rw[i];
+            }
+            if (r.matches(ofKey)) {
+                return new Xlate(in, key, mask).run(r.actions);
+            }
+        }
+        return DpActions.DROP;
+    }
+
+    /** One translation's state: the packet as the actions have changed it, and what was emitted. */
+    private final class Xlate {
+        private static final int D_ETH_SRC = 1;
+        private static final int D_ETH_DST = 2;
+        private static final int D_NW_SRC = 4;
+        private static final int D_NW_DST = 8;
+        private static final int D_NW_TOS = 16;
+        private static final int D_TP_SRC = 32;
+        private static final int D_TP_DST = 64;
+
+        private final OfPort in;
+        private final FlowKey mask;
+        /** The packet as the actions so far want it (datapath in_port). */
+        private final FlowKey cur = new FlowKey();
+        private final DpActions.Builder b = DpActions.builder();
+        /** The outer VLAN TCI (with CFI) of the packet as the emitted actions leave it; 0 untagged. */
+        private int emittedTci;
+        /** Fields changed in {@link #cur} but not yet set by emitted actions. */
+        private int dirty;
+
+        Xlate(OfPort in, FlowKey key, FlowKey mask) {
+            this.in = in;
+            this.mask = mask;
+            cur.copyFrom(key);
+            emittedTci = key.hasVlan() ? key.vlanTci() : 0;
+        }
+
+        DpActions run(java.util.List<OfAction> actions) {
+            for (OfAction a : actions) {
+                long arg = a.arg();
+                switch (a.type()) {
+                    case OfAction.OUTPUT -> output((int) arg);
+                    case OfAction.SET_VLAN_VID -> {
+                        mask.setVlanTci(0xffff);
+                        int tci = cur.hasVlan() ? cur.vlanTci() : FlowKey.VLAN_CFI;
+                        cur.setVlanTci((tci & ~0xfff) | (int) arg | FlowKey.VLAN_CFI);
+                    }
+                    case OfAction.SET_VLAN_PCP -> {
+                        mask.setVlanTci(0xffff);
+                        int tci = cur.hasVlan() ? cur.vlanTci() : FlowKey.VLAN_CFI;
+                        cur.setVlanTci((tci & ~0xe000) | ((int) arg << 13) | FlowKey.VLAN_CFI);
+                    }
+                    case OfAction.STRIP_VLAN -> {
+                        mask.setVlanTci(0xffff);
+                        cur.setVlanTci(0);
+                    }
+                    case OfAction.SET_DL_SRC -> {
+                        cur.setDlSrc(arg);
+                        dirty |= D_ETH_SRC;
+                    }
+                    case OfAction.SET_DL_DST -> {
+                        cur.setDlDst(arg);
+                        dirty |= D_ETH_DST;
+                    }
+                    case OfAction.SET_NW_SRC, OfAction.SET_NW_DST, OfAction.SET_NW_TOS -> setNw(a.type(), arg);
+                    case OfAction.SET_TP_SRC, OfAction.SET_TP_DST -> setTp(a.type(), (int) arg);
+                    default -> { }
+                }
+            }
+            return b.build();
+        }
+
+        /** mod_nw_*: only on IPv4 packets, so the megaflow fixes the EtherType. */
+        private void setNw(int type, long arg) {
+            mask.setDlType(0xffff);
+            if (cur.dlType() != FlowKey.ETH_TYPE_IP) {
+                return;
+            }
+            long[] w = cur.w;
+            switch (type) {
+                case OfAction.SET_NW_SRC -> {
+                    w[3] = (w[3] & 0xffffffffL) | (arg << 32);
+                    dirty |= D_NW_SRC;
+                }
+                case OfAction.SET_NW_DST -> {
+                    w[3] = (w[3] & ~0xffffffffL) | (arg & 0xffffffffL);
+                    dirty |= D_NW_DST;
+                }
+                default -> {
+                    w[4] = (w[4] & ~(0xfcL << 48)) | ((arg & 0xfc) << 48);
+                    dirty |= D_NW_TOS;
+                }
+            }
+        }
+
+        /** mod_tp_*: only on TCP, UDP and SCTP over IPv4, so the megaflow fixes those fields. */
+        private void setTp(int type, int port) {
+            mask.setDlType(0xffff);
+            int p = cur.nwProto();
+            if (cur.dlType() != FlowKey.ETH_TYPE_IP) {
+                return;
+            }
+            mask.w[4] |= 0xffL << 56;
+            if (p != 6 && p != 17 && p != 132) {
+                return;
+            }
+            long[] w = cur.w;
+            if (type == OfAction.SET_TP_SRC) {
+                w[4] = (w[4] & ~(0xffffL << 16)) | ((long) port << 16);
+                dirty |= D_TP_SRC;
+            } else {
+                w[4] = (w[4] & ~0xffffL) | port;
+                dirty |= D_TP_DST;
+            }
+        }
+
+        /** Emits the changes made to the packet since the last output (Open vSwitch's commit_odp_actions). */
+        private void commit() {
+            if ((dirty & D_ETH_SRC) != 0) {
+                b.setEthSrc(cur.dlSrc(), 0xffffffffffffL);
+            }
+            if ((dirty & D_ETH_DST) != 0) {
+                b.setEthDst(cur.dlDst(), 0xffffffffffffL);
+            }
+            int tci = cur.hasVlan() ? cur.vlanTci() : 0;
+            if (tci != emittedTci) {
+                if (emittedTci != 0) {
+                    b.popVlan();
+                }
+                if (tci != 0) {
+                    b.pushVlan(tci);
+                }
+                emittedTci = tci;
+            }
+            if ((dirty & D_NW_SRC) != 0) {
+                b.setIpv4(DpActions.IPV4_SRC, cur.nwSrc(), -1);
+            }
+            if ((dirty & D_NW_DST) != 0) {
+                b.setIpv4(DpActions.IPV4_DST, cur.nwDst(), -1);
+            }
+            if ((dirty & D_NW_TOS) != 0) {
+                b.setIpv4(DpActions.IPV4_TOS, cur.nwTos() & 0xfc, 0xfc);
+            }
+            if ((dirty & D_TP_SRC) != 0) {
+                b.setL4(cur.nwProto(), DpActions.L4_SRC, cur.tpSrc(), 0xffff);
+            }
+            if ((dirty & D_TP_DST) != 0) {
+                b.setL4(cur.nwProto(), DpActions.L4_DST, cur.tpDst(), 0xffff);
+            }
+            dirty = 0;
+        }
+
+        private void output(int port) {
+            switch (port) {
+                case OfAction.IN_PORT -> {
+                    commit();
+                    b.output(in.odpPort());
+                }
+                case OfAction.NORMAL -> {
+                    commit();
+                    emittedTci = normal(cur, mask, in, b);
+                    cur.setVlanTci(emittedTci);
+                }
+                case OfAction.FLOOD, OfAction.ALL -> {
+                    commit();
+                    java.util.List<OfPort> outs = new java.util.ArrayList<>(ports.values());
+                    outs.sort((x, y) -> Integer.compare(x.ofport(), y.ofport()));
+                    for (OfPort p : outs) {
+                        if (p != in) {
+                            b.output(p.odpPort());
+                        }
+                    }
+                }
+                case OfAction.CONTROLLER, OfAction.TABLE -> {
+                    // No controller connection and no resubmit yet: the packet is not sent there.
+                }
+                default -> {
+                    OfPort out = byOfport(port);
+                    if (out != null && out != in) {   // output to the input port needs IN_PORT, as in OpenFlow
+                        commit();
+                        b.output(out.odpPort());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The NORMAL action (Open vSwitch's {@code xlate_normal}): learn the source, forward to the
+     * learned port of the destination, flood unknown and multicast destinations. Appends to
+     * {@code actions}; sets in {@code mask} the fields the decision used (both Ethernet addresses
+     * and the VLAN). Returns the outer TCI (with CFI; 0 untagged) the packet has after the outputs.
+     */
+    private int normal(FlowKey key, FlowKey mask, OfPort in, DpActions.Builder actions) {
+        int tciNow = key.hasVlan() ? key.vlanTci() : 0;
         mask.setDlSrc(-1L);
         mask.setDlDst(-1L);
         mask.setVlanTci(0xffff);
@@ -216,14 +427,14 @@ final class OfprotoDpif implements Ofproto {
         long dst = key.dlDst();
         int vlan = in.vlan().inputVlan(key.hasVlan(), key.vlanVid());
         if (vlan < 0) {
-            return DpActions.DROP;   // a VLAN this port does not carry
+            return tciNow;   // a VLAN this port does not carry
         }
         if ((src & 0x010000000000L) != 0) {
             // A multicast source address is invalid: drop, as Open vSwitch does.
-            return DpActions.DROP;
+            return tciNow;
         }
         if (!forwardBpdu && (dst & ~0xfL) == RESERVED_MCAST_BASE) {
-            return DpActions.DROP;
+            return tciNow;
         }
         if (macs.learn(vlan, src, in.ofport(), System.currentTimeMillis())) {
             // Flows that flooded toward this address, or saw it elsewhere, decide differently now.
@@ -245,32 +456,34 @@ final class OfprotoDpif implements Ofproto {
             }
             outs.sort((a, b) -> Integer.compare(a.ofport(), b.ofport()));
         }
-        return outputs(outs, vlan, key);
+        return outputs(outs, vlan, key, actions);
     }
 
     /**
      * Output actions for {@code outs}, each port getting the packet tagged or untagged as its VLAN
-     * mode wants: tags are popped and pushed between outputs as needed.
+     * mode wants: tags are popped and pushed between outputs as needed. Returns the final outer TCI.
      */
-    private static DpActions outputs(java.util.List<OfPort> outs, int vlan, FlowKey key) {
-        DpActions.Builder actions = DpActions.builder();
+    private static int outputs(java.util.List<OfPort> outs, int vlan, FlowKey key, DpActions.Builder actions) {
         boolean tagged = key.hasVlan();
         int vid = key.vlanVid();
         int pcp = key.hasVlan() ? key.vlanTci() & 0xe000 : 0;
+        int tci = key.hasVlan() ? key.vlanTci() : 0;
         for (OfPort p : outs) {
             boolean wantTagged = p.vlan().sendsTagged(vlan);
             if (tagged && (!wantTagged || vid != vlan)) {
                 actions.popVlan();
                 tagged = false;
+                tci = 0;
             }
             if (wantTagged && !tagged) {
                 actions.pushVlan(pcp | vlan);
                 tagged = true;
                 vid = vlan;
+                tci = pcp | vlan | FlowKey.VLAN_CFI;
             }
             actions.output(p.odpPort());
         }
-        return actions.build();
+        return tci;
     }
 
     private OfPort byOfport(int ofport) {

@@ -126,7 +126,7 @@ class OfctlInteropTest {
                 OFPT_FEATURES_REPLY (xid=0x2): dpid:00000a1b2c3d4e5f
                 n_tables:1, n_buffers:0
                 capabilities: FLOW_STATS TABLE_STATS PORT_STATS
-                actions: output
+                actions: output set_vlan_vid set_vlan_pcp strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst mod_nw_tos mod_tp_src mod_tp_dst
                 """ + PORTS10 + "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal miss_send_len=0\n";
         assertEquals(expected, run("show", "BR"));
         assertEquals(expected, run("-O", "OpenFlow10", "show", "BR"));
@@ -177,7 +177,7 @@ class OfctlInteropTest {
                 OFPST_TABLE reply (xid=0x2):
                   table 0 ("classifier"):
                     active=1, lookup=5, matched=5
-                    max_entries=1
+                    max_entries=1000000
                     matching:
                       exact match or wildcard: in_port eth_{src,dst,type} vlan_{vid,pcp} ip_{src,dst} nw_{proto,tos} tcp_{src,dst}
                 """, run("dump-tables", "BR"));
@@ -200,13 +200,11 @@ class OfctlInteropTest {
     }
 
     @Test
-    void flowChangesAreRefusedAndTheSwitchKeepsAnswering() throws Exception {
-        for (String v : List.of("OpenFlow10", "OpenFlow13")) {
-            String out = raw("-O", v, "add-flow", "BR", "in_port=1,actions=2");
-            assertTrue(out.startsWith("rc=1\n"), out);
-            assertTrue(out.contains("OFPBRC_EPERM"), out);
-        }
-        String out = raw("mod-port", "BR", "p1", "down");
+    void openFlow13FlowChangesAreRefusedAndTheSwitchKeepsAnswering() throws Exception {
+        String out = raw("-O", "OpenFlow13", "add-flow", "BR", "in_port=1,actions=2");
+        assertTrue(out.startsWith("rc=1\n"), out);
+        assertTrue(out.contains("OFPBRC_EPERM"), out);
+        out = raw("mod-port", "BR", "p1", "down");
         assertTrue(out.contains("OFPBRC_EPERM"), out);
         assertTrue(run("dump-flows", "BR").contains("priority=0 actions=NORMAL"));
     }

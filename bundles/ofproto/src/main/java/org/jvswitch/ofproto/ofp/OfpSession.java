@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import org.jvswitch.api.flow.FlowKey;
 import org.jvswitch.api.netdev.NetdevStats;
 
 /**
  * One OpenFlow connection's protocol state, without I/O: takes framed messages, returns the
- * messages to send back. Version negotiation (1.0 and 1.3), then the read-only part of a switch:
- * features, configuration, port descriptions and statistics, table and flow statistics of the
- * bridge's single flow {@code priority=0 actions=NORMAL}, echo and barrier. Requests that would
- * change the switch are refused with OFPBRC_EPERM. Every message is length-checked before it is
+ * messages to send back. Version negotiation (1.0 and 1.3); features, configuration, port
+ * descriptions and statistics; OpenFlow 1.0 FLOW_MOD (add, modify, delete, strict or not) on the
+ * bridge's table 0 ({@link FlowTable}); flow statistics of that table as OpenFlow 1.0, Nicira NXM
+ * (what {@code ovs-ofctl dump-flows} asks for) and OpenFlow 1.3 replies; echo and barrier. Other
+ * requests that would change the switch (1.3 FLOW_MOD, PORT_MOD, groups, meters, PACKET_OUT,
+ * NXT_FLOW_MOD) are refused with OFPBRC_EPERM. Every message is length-checked before it is
  * read; a bad one gets the error Open vSwitch sends and the session goes on.
  *
  * <p>Not thread-safe: one connection thread drives it.
@@ -26,8 +29,15 @@ public final class OfpSession {
     /** Flow table entries: table 0 holds exactly one flow. */
     private static final int N_TABLES = 1;
     private static final int NORMAL_PRIORITY = 0;
+    /** Table capacity reported in table statistics. */
+    private static final int MAX_ENTRIES = 1_000_000;
 
     private final SwitchView sw;
+    /** The bridge's table; a private default table when the bridge takes no changes. */
+    private final FlowTable table;
+    private final boolean writable;
+    /** NXT_FLOW_MOD_TABLE_ID: the high byte of an OpenFlow 1.0 flow_mod command is the table. */
+    private boolean flowModTableId;
     private int version;          // 0 until negotiated
     private boolean closed;
     private int missSendLen;      // service connections start at 0, as in Open vSwitch
@@ -35,6 +45,9 @@ public final class OfpSession {
 
     public OfpSession(SwitchView sw) {
         this.sw = sw;
+        FlowTable t = sw.flowTable();
+        this.writable = t != null;
+        this.table = t != null ? t : new FlowTable(() -> { });
     }
 
     /** The first message to send, at once, before reading anything. */
@@ -153,7 +166,13 @@ public final class OfpSession {
                 missSendLen = u16(m, 10);
             }
             case Ofp.PACKET_OUT -> refuse(m, of10() ? 16 : 24);
-            case Ofp.FLOW_MOD -> refuse(m, of10() ? 72 : 56);
+            case Ofp.FLOW_MOD -> {
+                if (of10()) {
+                    flowMod10(m);
+                } else {
+                    refuse(m, 56);
+                }
+            }
             default -> {
                 if (of10()) {
                     handle10(m, type, xid, out);
@@ -232,7 +251,10 @@ public final class OfpSession {
                 }
                 // Both formats can express the one flow: nothing to remember.
             }
-            case Ofp.NXT_FLOW_MOD_TABLE_ID -> exact(m, 24);
+            case Ofp.NXT_FLOW_MOD_TABLE_ID -> {
+                exact(m, 24);
+                flowModTableId = u8(m, 16) != 0;
+            }
             case Ofp.NXT_SET_PACKET_IN_FORMAT -> exact(m, 20);
             case Ofp.NXT_FLOW_MOD -> refuse(m, 48);
             default -> throw badRequest(Ofp.BRC_BAD_SUBTYPE);
@@ -250,7 +272,7 @@ public final class OfpSession {
         if (of10()) {
             OfpCodec.pad(b, 3);
             b.putInt(0x7);                // FLOW_STATS | TABLE_STATS | PORT_STATS
-            b.putInt(0x1);                // actions: OUTPUT
+            b.putInt(0x7ff);              // actions: OUTPUT through SET_TP_DST (no ENQUEUE)
             for (SwitchView.Port p : ports) {
                 if (b.position() + 48 > Ofp.MAX_LEN) {
                     break;                // the client asks for port descriptions then (Open vSwitch does the same)
@@ -321,16 +343,16 @@ public final class OfpSession {
             }
             case Ofp.ST_FLOW, Ofp.ST_AGGREGATE -> {
                 exact(m, 12 + 44);
-                boolean all = match10IsAll(m, 12);
-                int table = u8(m, 52);
-                int outPort = u16(m, 54);
-                boolean selected = all && tableSelected(table) && outPort == Ofp.OFPP10_NONE;
+                FlowKey v = new FlowKey();
+                FlowKey k = new FlowKey();
+                OfFlowCodec.parseMatch10(m, 12, v, k);
+                List<OfRule> rules = select(v, k, u8(m, 52), u16(m, 54));
                 if (stype == Ofp.ST_FLOW) {
-                    if (selected) {
-                        entries.add(flow10());
+                    for (OfRule r : rules) {
+                        entries.add(flow10(r));
                     }
                 } else {
-                    entries.add(aggregate(selected));
+                    entries.add(aggregate(rules.size()));
                 }
             }
             case Ofp.ST_TABLE -> {
@@ -365,15 +387,6 @@ public final class OfpSession {
         return table == 0 || table == Ofp.OFPTT_ALL;
     }
 
-    /** True if an ofp_match (1.0) at {@code off} wildcards every field. */
-    private static boolean match10IsAll(byte[] m, int off) {
-        int wc = u32(m, off);
-        boolean flags = (wc & 0xff) == 0xff && (wc & (3 << 20)) == (3 << 20);
-        boolean nwSrc = ((wc >>> 8) & 0x3f) >= 32;
-        boolean nwDst = ((wc >>> 14) & 0x3f) >= 32;
-        return flags && nwSrc && nwDst;
-    }
-
     /** Nicira vendor statistics (NXST_FLOW, NXST_AGGREGATE) in a 1.0 stats request. */
     private void nxStats(byte[] m, int bodyOff, int xid, List<byte[]> out) throws OfpError {
         atLeast(m, bodyOff + 4);
@@ -393,14 +406,17 @@ public final class OfpSession {
         if (m.length != 32 + ((matchLen + 7) & ~7)) {
             throw badRequest(Ofp.BRC_BAD_LEN);
         }
-        boolean selected = matchLen == 0 && tableSelected(table) && outPort == Ofp.OFPP10_NONE;
+        FlowKey v = new FlowKey();
+        FlowKey k = new FlowKey();
+        OfFlowCodec.parseNxm(m, 32, matchLen, v, k);
+        List<OfRule> rules = select(v, k, table, outPort);
         List<byte[]> entries = new ArrayList<>();
         if (subtype == Ofp.NXST_FLOW) {
-            if (selected) {
-                entries.add(nxFlow());
+            for (OfRule r : rules) {
+                entries.add(nxFlow(r));
             }
         } else {
-            entries.add(aggregate(selected));
+            entries.add(aggregate(rules.size()));
         }
         ByteBuffer prefix = ByteBuffer.allocate(12);
         prefix.putInt(Ofp.NX_VENDOR_ID).putInt(subtype).putInt(0);
@@ -431,14 +447,18 @@ public final class OfpSession {
                 int outGroup = u32(m, 24);
                 long cookie = u64(m, 32);
                 long cookieMask = u64(m, 40);
-                boolean selected = matchLen == 4 && tableSelected(table) && outPort == Ofp.OFPP13_ANY
-                        && outGroup == Ofp.OFPP13_ANY && (cookie & cookieMask) == 0;
+                FlowKey v = new FlowKey();
+                FlowKey k = new FlowKey();
+                OfOxm.parse(m, 52, matchLen - 4, v, k);
+                int port10 = outPort == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(outPort);
+                List<OfRule> rules = outGroup != Ofp.OFPP13_ANY || port10 < 0 ? List.of() : select(v, k, table, port10);
+                rules = rules.stream().filter(r -> (r.cookie & cookieMask) == (cookie & cookieMask)).toList();
                 if (mtype == Ofp.ST_FLOW) {
-                    if (selected) {
-                        entries.add(flow13());
+                    for (OfRule r : rules) {
+                        entries.add(flow13(r));
                     }
                 } else {
-                    entries.add(aggregate(selected));
+                    entries.add(aggregate(rules.size()));
                 }
             }
             case Ofp.ST_TABLE -> {
@@ -446,7 +466,7 @@ public final class OfpSession {
                 ByteBuffer b = ByteBuffer.allocate(24);
                 b.put((byte) 0);
                 OfpCodec.pad(b, 3);
-                b.putInt(1);                          // active_count
+                b.putInt(table.rules().size());       // active_count
                 long lookups = sw.tableLookups();
                 b.putLong(lookups).putLong(lookups);  // every lookup matches the catch-all flow
                 entries.add(b.array());
@@ -532,8 +552,8 @@ public final class OfpSession {
         OfpCodec.pad(b, 3);
         OfpCodec.putString(b, "classifier", 32);
         b.putInt(Ofp.OFPFW10_ALL);
-        b.putInt(1);                              // max_entries: the one flow, which cannot change yet
-        b.putInt(1);                              // active_count
+        b.putInt(MAX_ENTRIES);
+        b.putInt(table.rules().size());           // active_count
         long lookups = sw.tableLookups();
         b.putLong(lookups).putLong(lookups);
         return b.array();
@@ -559,9 +579,9 @@ public final class OfpSession {
         return b.array();
     }
 
-    private static byte[] aggregate(boolean selected) {
+    private static byte[] aggregate(int flows) {
         ByteBuffer b = ByteBuffer.allocate(24);
-        b.putLong(0).putLong(0).putInt(selected ? 1 : 0).putInt(0);
+        b.putLong(0).putLong(0).putInt(flows).putInt(0);
         return b.array();
     }
 
@@ -585,56 +605,142 @@ public final class OfpSession {
         return b.array();
     }
 
-    private void putDuration(ByteBuffer b) {
-        putDuration(b, sw.flowInstalledNanos());
-    }
-
     /** duration_sec and duration_nsec since {@code sinceNanos}, in whole milliseconds as Open vSwitch keeps them. */
     private static void putDuration(ByteBuffer b, long sinceNanos) {
         long ms = Math.max(0, System.nanoTime() - sinceNanos) / 1_000_000L;
         b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
     }
 
-    /** ofp_flow_stats (1.0) of priority=0 actions=NORMAL, 96 bytes. */
-    private byte[] flow10() {
-        ByteBuffer b = ByteBuffer.allocate(96);
-        b.putShort((short) 96).put((byte) 0).put((byte) 0);
-        b.putInt(Ofp.OFPFW10_ALL);
-        OfpCodec.pad(b, 36);                      // the rest of the all-wildcard match
-        putDuration(b);
-        b.putShort((short) NORMAL_PRIORITY).putShort((short) 0).putShort((short) 0);
+    /** ofp_flow_stats (1.0) of {@code r}; packet and byte counts are not kept yet (0). */
+    private static byte[] flow10(OfRule r) {
+        int len = 88 + r.actions10.length;
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).put((byte) 0).put((byte) 0);
+        OfFlowCodec.putMatch10(b, r.match, r.mask);
+        putDuration(b, r.createdNanos);
+        b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         OfpCodec.pad(b, 6);
-        b.putLong(0).putLong(0).putLong(0);      // cookie, packet_count, byte_count
-        b.putShort((short) 0).putShort((short) 8).putShort((short) Ofp.OFPP10_NORMAL).putShort((short) 0);
+        b.putLong(r.cookie).putLong(0).putLong(0);      // cookie, packet_count, byte_count
+        b.put(r.actions10);
         return b.array();
     }
 
-    /** nx_flow_stats of priority=0 actions=NORMAL: empty NXM match, 56 bytes. */
-    private byte[] nxFlow() {
-        ByteBuffer b = ByteBuffer.allocate(56);
-        b.putShort((short) 56).put((byte) 0).put((byte) 0);
-        putDuration(b);
-        b.putShort((short) NORMAL_PRIORITY).putShort((short) 0).putShort((short) 0);
-        b.putShort((short) 0);                    // match_len
+    /** nx_flow_stats of {@code r}: NXM match, OpenFlow 1.0 actions; counts 0. */
+    private static byte[] nxFlow(OfRule r) {
+        byte[] nxm = OfFlowCodec.nxm(r.match, r.mask);
+        int padded = (nxm.length + 7) & ~7;
+        int len = 48 + padded + r.actions10.length;
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).put((byte) 0).put((byte) 0);
+        putDuration(b, r.createdNanos);
+        b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
+        b.putShort((short) nxm.length);           // match_len
         b.putShort((short) 0).putShort((short) 0); // idle_age, hard_age: not kept
-        b.putLong(0).putLong(0).putLong(0);
-        b.putShort((short) 0).putShort((short) 8).putShort((short) Ofp.OFPP10_NORMAL).putShort((short) 0);
+        b.putLong(r.cookie).putLong(0).putLong(0);
+        b.put(nxm);
+        OfpCodec.pad(b, padded - nxm.length);
+        b.put(r.actions10);
         return b.array();
     }
 
-    /** ofp_flow_stats (1.3) of priority=0 actions=NORMAL: empty OXM match, apply-actions, 80 bytes. */
-    private byte[] flow13() {
-        ByteBuffer b = ByteBuffer.allocate(80);
-        b.putShort((short) 80).put((byte) 0).put((byte) 0);
-        putDuration(b);
-        b.putShort((short) NORMAL_PRIORITY).putShort((short) 0).putShort((short) 0);
+    /** The rules of {@code tableId} (0 or ALL) covered by the filter and outputting to {@code outPort}. */
+    private List<OfRule> select(FlowKey v, FlowKey k, int tableId, int outPort) {
+        if (!tableSelected(tableId)) {
+            return List.of();
+        }
+        List<OfRule> out = new ArrayList<>();
+        for (OfRule r : table.rules()) {
+            if (r.coveredBy(v, k) && r.outputsTo(outPort)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    // ---- flow table changes, OpenFlow 1.0 ----
+
+    private static final int FC_ADD = 0;
+    private static final int FC_MODIFY = 1;
+    private static final int FC_MODIFY_STRICT = 2;
+    private static final int FC_DELETE = 3;
+    private static final int FC_DELETE_STRICT = 4;
+    private static final int ET_FLOW_MOD_FAILED = 3;
+    private static final int FMFC_BAD_COMMAND = 4;
+
+    /**
+     * OFPT_FLOW_MOD (1.0): ofp_match, cookie, command, idle and hard timeouts, priority, buffer_id
+     * (ignored: nothing is buffered), out_port (for deletes), flags (ignored), actions.
+     */
+    private void flowMod10(byte[] m) throws OfpError {
+        atLeast(m, 72);
+        if (!writable) {
+            throw badRequest(Ofp.BRC_EPERM);
+        }
+        FlowKey v = new FlowKey();
+        FlowKey k = new FlowKey();
+        OfFlowCodec.parseMatch10(m, 8, v, k);
+        long cookie = u64(m, 48);
+        int command = u16(m, 56);
+        int tableId = 0;
+        if (flowModTableId) {
+            tableId = command >>> 8;
+            command &= 0xff;
+        }
+        int idle = u16(m, 58);
+        int hard = u16(m, 60);
+        int priority = u16(m, 62);
+        int outPort = u16(m, 68);
+        List<OfAction> actions = OfFlowCodec.parseActions10(m, 72, m.length);
+        byte[] raw = java.util.Arrays.copyOfRange(m, 72, m.length);
+        if (command > FC_DELETE_STRICT) {
+            throw new OfpError(ET_FLOW_MOD_FAILED, FMFC_BAD_COMMAND);
+        }
+        boolean delete = command == FC_DELETE || command == FC_DELETE_STRICT;
+        if (tableId != 0 && (tableId != Ofp.OFPTT_ALL || !delete)) {
+            if (delete) {
+                return;                           // no such table: nothing to delete
+            }
+            throw badRequest(Ofp.BRC_EPERM);      // only table 0 exists
+        }
+        OfRule rule = new OfRule(priority, v, k, cookie, idle, hard, actions, raw, System.nanoTime());
+        switch (command) {
+            case FC_ADD -> table.add(rule);
+            case FC_MODIFY -> {
+                if (table.modify(r -> r.coveredBy(v, k), actions, raw, cookie) == 0) {
+                    table.add(rule);
+                }
+            }
+            case FC_MODIFY_STRICT -> {
+                if (table.modify(r -> r.priority == priority && r.sameMatch(v, k), actions, raw, cookie) == 0) {
+                    table.add(rule);
+                }
+            }
+            case FC_DELETE -> table.delete(r -> r.coveredBy(v, k) && r.outputsTo(outPort));
+            default -> table.delete(r -> r.priority == priority && r.sameMatch(v, k) && r.outputsTo(outPort));
+        }
+    }
+
+    /** ofp_flow_stats (1.3) of {@code r}: OXM match, APPLY_ACTIONS; counts 0. */
+    private static byte[] flow13(OfRule r) {
+        byte[] oxm = OfOxm.match(r.match, r.mask);
+        int matchLen = 4 + oxm.length;
+        int matchPadded = (matchLen + 7) & ~7;
+        byte[] acts = OfOxm.actions(r);
+        int instLen = acts.length == 0 ? 0 : 8 + acts.length;
+        int len = 48 + matchPadded + instLen;
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).put((byte) 0).put((byte) 0);
+        putDuration(b, r.createdNanos);
+        b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         b.putShort((short) 0);                    // flags
         OfpCodec.pad(b, 4);
-        b.putLong(0).putLong(0).putLong(0);
-        b.putShort((short) 1).putShort((short) 4).putInt(0);          // ofp_match: OXM, empty, padded
-        b.putShort((short) 4).putShort((short) 24).putInt(0);         // OFPIT_APPLY_ACTIONS
-        b.putShort((short) 0).putShort((short) 16).putInt(Ofp.OFPP13_NORMAL).putShort((short) 0);
-        OfpCodec.pad(b, 6);
+        b.putLong(r.cookie).putLong(0).putLong(0);
+        b.putShort((short) 1).putShort((short) matchLen).put(oxm);
+        OfpCodec.pad(b, matchPadded - matchLen);
+        if (instLen != 0) {
+            b.putShort((short) 4).putShort((short) instLen).putInt(0);   // OFPIT_APPLY_ACTIONS
+            b.put(acts);
+        }
         return b.array();
     }
 }

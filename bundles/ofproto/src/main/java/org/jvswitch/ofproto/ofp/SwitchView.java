@@ -25,6 +25,14 @@ public interface SwitchView {
     long tableLookups();
 
     /**
+     * The bridge's table 0, which connections may change; null if the bridge takes no flow changes
+     * (connections then show the default flow and refuse FLOW_MOD with OFPBRC_EPERM).
+     */
+    default FlowTable flowTable() {
+        return null;
+    }
+
+    /**
      * One port: OpenFlow number (16-bit space, LOCAL = 0xfffe), its netdev (name, address, link,
      * counters) and {@link System#nanoTime()} when it was added.
      */

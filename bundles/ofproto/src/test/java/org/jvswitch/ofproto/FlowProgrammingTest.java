@@ -1,0 +1,265 @@
+package org.jvswitch.ofproto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.DpifProvider;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.netdev.NetdevStats;
+import org.jvswitch.api.ofproto.Ofproto;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OpenFlow 1.0 flow programming with the real ovs-ofctl (add-flow, dump-flows, del-flows, errors),
+ * and the datapath actions and megaflow masks the programmed table gives packets through the
+ * datapath's upcall handler.
+ */
+class FlowProgrammingTest {
+    private static final Path OFCTL = Path.of("/usr/bin/ovs-ofctl");
+    private static final long A = 0x505400000001L;
+    private static final long B = 0x505400000002L;
+    private static final long MAC48 = 0xffffffffffffL;
+
+    @TempDir
+    Path rundir;
+    private OfprotoServiceImpl service;
+    private OfprotoDpif br0;
+    private final RecordingDpif dpif = new RecordingDpif();
+    private Path mgmt;
+    // Datapath port numbers: LOCAL = 1, p1 (OpenFlow 1) = 2, p2 (OpenFlow 7) = 3.
+    private static final int ODP_LOCAL = 1;
+    private static final int ODP_P1 = 2;
+    private static final int ODP_P2 = 3;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        service = new OfprotoServiceImpl(rundir);
+        service.addDpifProvider(new DpifProvider() {
+            @Override public String type() { return "netdev"; }
+            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
+        });
+        br0 = (OfprotoDpif) service.create("br0", "netdev");
+        br0.portAdd(OfctlInteropTest.netdev("br0", 0x0a1b2c3d4e5fL, false, NetdevStats.ZERO), Ofproto.OFPP_LOCAL);
+        br0.portAdd(OfctlInteropTest.netdev("p1", 0xaa55aa550001L, true, NetdevStats.ZERO), -1);
+        br0.portAdd(OfctlInteropTest.netdev("p2", 0xaa55aa550002L, true, NetdevStats.ZERO), 7);
+        mgmt = rundir.resolve("br0.mgmt");
+    }
+
+    @AfterEach
+    void tearDown() {
+        service.deactivate();
+    }
+
+    /** Runs ovs-ofctl; returns "rc=N\n" + stdout + stderr, durations replaced by "duration=D". */
+    private String ofctl(String... args) throws Exception {
+        assumeTrue(Files.isExecutable(OFCTL), "needs Open vSwitch's ovs-ofctl");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(OFCTL.toString());
+        for (String a : args) {
+            cmd.add(a.equals("BR") ? "unix:" + mgmt : a);
+        }
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("ovs-ofctl hung: " + cmd);
+        }
+        return ("rc=" + p.exitValue() + "\n" + out + err).replaceAll("duration=[0-9.]+s", "duration=D");
+    }
+
+    private String ok(String... args) throws Exception {
+        String out = ofctl(args);
+        assertTrue(out.startsWith("rc=0\n"), out);
+        return out.substring(5);
+    }
+
+    private static String flow(String rest) {
+        return " cookie=0x0, duration=D, table=0, n_packets=0, n_bytes=0, " + rest + "\n";
+    }
+
+    @Test
+    void addDumpAndDeleteFlows() throws Exception {
+        int flushes = dpif.flushes;
+        assertEquals("", ok("add-flow", "BR", "priority=100,in_port=1,actions=output:2"));
+        assertEquals(flushes + 1, dpif.flushes, "a flow change flushes the datapath flows");
+        assertEquals("", ok("add-flow", "BR", "dl_type=0x0800,nw_src=10.0.0.0/8,actions=mod_nw_src:192.168.0.1,output:7"));
+        String all = "NXST_FLOW reply (xid=0x4):\n"
+                + flow("ip,nw_src=10.0.0.0/8 actions=mod_nw_src:192.168.0.1,output:7")
+                + flow("priority=100,in_port=1 actions=output:2")
+                + flow("priority=0 actions=NORMAL");
+        assertEquals(all, ok("dump-flows", "BR"));
+        assertEquals(all.replace("NXST_FLOW", "OFPST_FLOW").replace("xid=0x4", "xid=0x2"),
+                ok("--flow-format=OpenFlow10", "dump-flows", "BR"), "the OpenFlow 1.0 flow statistics say the same");
+        assertEquals("NXST_FLOW reply (xid=0x8):\n" + flow("priority=100,in_port=1 actions=output:2"),
+                ok("dump-flows", "BR", "in_port=1"));
+
+        assertEquals("", ok("del-flows", "BR", "in_port=1"));
+        assertEquals("NXST_FLOW reply (xid=0x4):\n"
+                + flow("ip,nw_src=10.0.0.0/8 actions=mod_nw_src:192.168.0.1,output:7")
+                + flow("priority=0 actions=NORMAL"), ok("dump-flows", "BR"));
+
+        assertEquals("", ok("del-flows", "BR"));
+        assertEquals("NXST_FLOW reply (xid=0x4):\n", ok("dump-flows", "BR"));
+        assertEquals(DpActions.DROP, upcall(key(ODP_P1, A, B), new FlowKey()), "no flows: drop");
+    }
+
+    @Test
+    void addReplacesModifyAndStrictDelete() throws Exception {
+        ok("add-flow", "BR", "priority=5,dl_src=50:54:00:00:00:01,dl_vlan=10,actions=strip_vlan,output:7");
+        ok("add-flow", "BR", "priority=5,dl_src=50:54:00:00:00:01,dl_vlan=10,actions=mod_vlan_vid:20,output:LOCAL");
+        ok("add-flow", "BR", "priority=6,tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_dl_dst:50:54:00:00:00:02,IN_PORT");
+        assertEquals("NXST_FLOW reply (xid=0x4):\n"
+                + flow("priority=6,tcp,tp_dst=80 actions=mod_tp_dst:8080,mod_dl_dst:50:54:00:00:00:02,IN_PORT")
+                + flow("priority=5,dl_vlan=10,dl_src=50:54:00:00:00:01 actions=mod_vlan_vid:20,LOCAL")
+                + flow("priority=0 actions=NORMAL"), ok("dump-flows", "BR"));
+        ok("mod-flows", "BR", "tcp,actions=FLOOD");
+        ok("del-flows", "BR", "--strict", "priority=5,dl_src=50:54:00:00:00:01");   // not the same match: nothing
+        assertEquals("NXST_FLOW reply (xid=0x4):\n"
+                + flow("priority=6,tcp,tp_dst=80 actions=FLOOD")
+                + flow("priority=5,dl_vlan=10,dl_src=50:54:00:00:00:01 actions=mod_vlan_vid:20,LOCAL")
+                + flow("priority=0 actions=NORMAL"), ok("dump-flows", "BR"));
+        ok("del-flows", "BR", "--strict", "priority=5,dl_src=50:54:00:00:00:01,dl_vlan=10");
+        ok("del-flows", "BR", "out_port=NORMAL");
+        assertEquals("NXST_FLOW reply (xid=0x4):\n" + flow("priority=6,tcp,tp_dst=80 actions=FLOOD"),
+                ok("dump-flows", "BR"));
+    }
+
+    @Test
+    void badOutputPortIsRefused() throws Exception {
+        // ovs-ofctl checks output ports itself (below 0xff00 or a reserved port), as the switch does
+        // (see OfpFlowModTest for the switch's own OFPBAC_BAD_OUT_PORT).
+        String out = ofctl("add-flow", "BR", "in_port=1,actions=output:65280");
+        assertTrue(out.startsWith("rc=1\n"), out);
+        assertTrue(out.endsWith("\novs-ofctl: actions are invalid with specified match (OFPBAC_BAD_OUT_PORT)\n"), out);
+        assertEquals("NXST_FLOW reply (xid=0x4):\n" + flow("priority=0 actions=NORMAL"), ok("dump-flows", "BR"),
+                "the table is unchanged");
+    }
+
+    @Test
+    void openFlow13SeesTheFlowsTooWithOxmMatchesAndFilters() throws Exception {
+        ok("add-flow", "BR", "priority=100,in_port=1,actions=output:2");
+        ok("add-flow", "BR", "dl_type=0x0800,nw_src=10.0.0.0/8,actions=mod_nw_src:192.168.0.1,output:7");
+        ok("add-flow", "BR", "priority=7,dl_vlan=10,udp,tp_src=53,actions=strip_vlan,mod_dl_src:50:54:00:00:00:01,LOCAL");
+        assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x2):\n"
+                + flow("ip,nw_src=10.0.0.0/8 actions=set_field:192.168.0.1->ip_src,output:7")
+                + flow("priority=100,in_port=1 actions=output:2")
+                + flow("priority=7,udp,dl_vlan=10,tp_src=53 actions=pop_vlan,set_field:50:54:00:00:00:01->eth_src,LOCAL")
+                + flow("priority=0 actions=NORMAL"), ok("-O", "OpenFlow13", "dump-flows", "BR"));
+        assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x6):\n" + flow("priority=100,in_port=1 actions=output:2"),
+                ok("-O", "OpenFlow13", "dump-flows", "BR", "in_port=1"));
+        assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x6):\n"
+                + flow("priority=7,udp,dl_vlan=10,tp_src=53 actions=pop_vlan,set_field:50:54:00:00:00:01->eth_src,LOCAL"),
+                ok("-O", "OpenFlow13", "dump-flows", "BR", "udp"));
+    }
+
+    @Test
+    void arpIcmpTosAndPcpRoundTripInEveryFlowFormat() throws Exception {
+        ok("add-flow", "BR", "priority=9,arp,arp_op=1,nw_dst=10.0.0.0/24,actions=drop");
+        ok("add-flow", "BR", "priority=8,icmp,icmp_type=8,icmp_code=0,dl_dst=50:54:00:00:00:02,actions=NORMAL");
+        ok("add-flow", "BR", "priority=7,ip,nw_tos=32,dl_vlan_pcp=5,actions=mod_nw_tos:64,mod_vlan_pcp:3,output:1");
+        String flows = flow("priority=9,arp,arp_tpa=10.0.0.0/24,arp_op=1 actions=drop")
+                + flow("priority=8,icmp,dl_dst=50:54:00:00:00:02,icmp_type=8,icmp_code=0 actions=NORMAL")
+                + flow("priority=7,ip,dl_vlan_pcp=5,nw_tos=32 actions=mod_nw_tos:64,mod_vlan_pcp:3,output:1")
+                + flow("priority=0 actions=NORMAL");
+        assertEquals("NXST_FLOW reply (xid=0x4):\n" + flows, ok("dump-flows", "BR"));
+        assertEquals("OFPST_FLOW reply (xid=0x2):\n" + flows, ok("--flow-format=OpenFlow10", "dump-flows", "BR"));
+        assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x2):\n" + flows.replace(
+                "mod_nw_tos:64,mod_vlan_pcp:3", "set_field:16->ip_dscp,set_field:3->vlan_pcp"),
+                ok("-O", "OpenFlow13", "dump-flows", "BR"), "OpenFlow 1.3 has set_field for the 1.0 actions");
+    }
+
+    // ---- translation ----
+
+    private static FlowKey key(int inOdp, long src, long dst) {
+        FlowKey k = new FlowKey();
+        k.setInPort(inOdp);
+        k.setDlSrc(src);
+        k.setDlDst(dst);
+        k.setDlType(FlowKey.ETH_TYPE_ARP);
+        return k;
+    }
+
+    private static FlowKey ipKey(int inOdp, int nwSrc, int nwDst, int proto, int tpSrc, int tpDst) {
+        FlowKey k = key(inOdp, A, B);
+        k.setDlType(FlowKey.ETH_TYPE_IP);
+        k.w[3] = ((long) nwSrc << 32) | (nwDst & 0xffffffffL);
+        k.w[4] = ((long) proto << 56) | (64L << 40) | ((long) tpSrc << 16) | tpDst;
+        return k;
+    }
+
+    private DpActions upcall(FlowKey k, FlowKey mask) {
+        return dpif.handler.upcall(null, k, mask);
+    }
+
+    @Test
+    void translationFollowsTheRulesAndTheMaskSeparatesThem() throws Exception {
+        ok("add-flow", "BR", "priority=100,in_port=1,actions=output:2");
+        ok("add-flow", "BR", "dl_type=0x0800,nw_src=10.0.0.0/8,actions=mod_nw_src:192.168.0.1,output:7");
+
+        // From p1, not in 10/8: the IPv4 rule (priority 32768) is looked at first and misses; then
+        // in_port=1 decides: output to OpenFlow port 2, which does not exist: drop.
+        FlowKey mask = new FlowKey();
+        assertEquals(DpActions.DROP, upcall(ipKey(ODP_P1, 0x0b000001, 0x0b000002, 6, 1, 2), mask));
+        assertEquals(-1, mask.inPort());
+        assertEquals(0xffff, mask.dlType());
+        assertEquals(0xff000000, mask.nwSrc(), "the /8 prefix, not the whole address");
+        assertEquals(0, mask.nwDst());
+        assertEquals(0L, mask.dlSrc(), "NORMAL did not run");
+
+        // From LOCAL, an IPv4 packet from 10.1.2.3: rewritten and sent to p2.
+        mask = new FlowKey();
+        DpActions a = upcall(ipKey(ODP_LOCAL, 0x0a010203, 0x0b000001, 6, 1, 2), mask);
+        assertEquals("set(ipv4(src=192.168.0.1))," + ODP_P2, a.toString());
+        assertEquals(-1, mask.inPort());
+        assertEquals(0xffff, mask.dlType());
+        assertEquals(0xff000000, mask.nwSrc(), "the /8 prefix, not the whole address");
+        assertEquals(0, mask.nwDst());
+        assertEquals(0L, mask.dlSrc(), "NORMAL did not run");
+
+        // From LOCAL, not 10/8: falls to NORMAL, whose fields join those of the rules above it.
+        mask = new FlowKey();
+        a = upcall(ipKey(ODP_LOCAL, 0x0b010203, 0x0b000001, 6, 1, 2), mask);
+        assertEquals(ODP_P1 + "," + ODP_P2, a.toString(), "flooded by NORMAL");
+        assertEquals(0xff000000, mask.nwSrc());
+        assertEquals(MAC48, mask.dlSrc());
+        assertEquals(MAC48, mask.dlDst());
+        assertEquals(0xffff, mask.vlanTci());
+    }
+
+    @Test
+    void vlanL2AndL4ActionsBecomeDatapathActions() throws Exception {
+        ok("add-flow", "BR", "in_port=7,dl_vlan=10,actions=mod_vlan_vid:20,output:1,strip_vlan,output:LOCAL");
+        ok("add-flow", "BR", "in_port=1,tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_dl_dst:50:54:00:00:00:02,IN_PORT,ALL");
+        FlowKey k = key(ODP_P2, A, B);
+        k.setVlanTci(FlowKey.VLAN_CFI | (3 << 13) | 10);
+        FlowKey mask = new FlowKey();
+        assertEquals("pop_vlan,push_vlan(vid=20,pcp=3)," + ODP_P1 + ",pop_vlan," + ODP_LOCAL, upcall(k, mask).toString());
+        assertEquals(0xffff, mask.vlanTci());
+
+        mask = new FlowKey();
+        assertEquals("set(eth(dst=50:54:00:00:00:02)),set(tcp(dst=8080))," + ODP_P1 + "," + ODP_P2 + "," + ODP_LOCAL,
+                upcall(ipKey(ODP_P1, 1, 2, 6, 1000, 80), mask).toString());
+        assertEquals(0xffff, mask.tpDst());
+        assertEquals(0, mask.tpSrc());
+        assertEquals(0xff, mask.nwProto());
+
+        // UDP to port 80 from p1 is not the TCP rule's: NORMAL.
+        mask = new FlowKey();
+        assertEquals(ODP_P2 + "," + ODP_LOCAL, upcall(ipKey(ODP_P1, 1, 2, 17, 1000, 80), mask).toString());
+        assertEquals(0xff, mask.nwProto(), "the TCP rule's fields are in the mask");
+    }
+}
