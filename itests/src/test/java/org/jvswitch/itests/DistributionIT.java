@@ -155,6 +155,14 @@ class DistributionIT {
             Thread.sleep(20);
         }
         assertTrue(tagged.toString().startsWith("ffffffffffff505400000001" + "81000005" + "0800"), tagged.toString());
+        // The rule's counters come from the datapath flow it decided (revalidator, every 500 ms).
+        String counted = "";
+        until = System.currentTimeMillis() + 20_000;
+        while (!counted.contains("n_packets=1, n_bytes=64, priority=100,in_port=1") && System.currentTimeMillis() < until) {
+            counted = run(List.of("ovs-ofctl", "dump-flows", "br0"), Map.of()).out();
+            Thread.sleep(100);
+        }
+        assertTrue(counted.contains("n_packets=1, n_bytes=64, priority=100,in_port=1"), counted);
         Result del = run(List.of("ovs-ofctl", "del-flows", "br0", "in_port=1"), Map.of());
         assertEquals(0, del.rc(), del.err());
         Result left = run(List.of("ovs-ofctl", "dump-flows", "br0"), Map.of());

@@ -39,6 +39,30 @@ final class OfprotoDpif implements Ofproto {
     private volatile Map<String, OfPort> ports = Map.of();
     private volatile Map<Integer, OfPort> byOdp = Map.of();
     private volatile boolean forwardBpdu;
+    /** Which rule's counters each installed megaflow (masked key, mask) adds to; pruned by the revalidator. */
+    private final Map<FlowId, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Decision(OfRule.Counters counters, long madeMillis) {
+    }
+
+    /** A datapath flow's identity: masked key and mask. */
+    record FlowId(FlowKey key, FlowKey mask) {
+    }
+
+    /** The counters of the rule that decided the megaflow {@code id}, or null. */
+    OfRule.Counters countersOf(FlowId id) {
+        Decision d = decisions.get(id);
+        return d == null ? null : d.counters();
+    }
+
+    /**
+     * Forgets decisions whose megaflows are gone from the datapath. Decisions younger than
+     * {@code graceMillis} are kept: their flows may have been installed after the dump. Revalidator thread.
+     */
+    void retainDecisions(java.util.Set<FlowId> live, long now, long graceMillis) {
+        decisions.entrySet().removeIf(e -> !live.contains(e.getKey()) && now - e.getValue().madeMillis() > graceMillis);
+    }
+
     /** Addresses learned or moved whose flows the revalidator must re-decide. */
     private final java.util.Set<Long> pendingMacs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When the default flow was installed, for its OpenFlow duration. */
@@ -229,7 +253,13 @@ final class OfprotoDpif implements Ofproto {
                 mw[i] |= rw[i];
             }
             if (r.matches(ofKey)) {
-                return new Xlate(in, key, mask).run(r.actions);
+                DpActions actions = new Xlate(in, key, mask).run(r.actions);
+                FlowKey masked = new FlowKey();
+                masked.setMasked(key, mask);
+                FlowKey m = new FlowKey();
+                m.copyFrom(mask);
+                decisions.put(new FlowId(masked, m), new Decision(r.counters, System.currentTimeMillis()));
+                return actions;
             }
         }
         return DpActions.DROP;

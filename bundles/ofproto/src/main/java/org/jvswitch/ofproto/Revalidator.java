@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.jvswitch.api.dpif.DpifFlow;
-import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.ofproto.ofp.OfRule;
 
 /**
  * Keeps datapath flows and the MAC tables honest (Open vSwitch's revalidator threads): flows
@@ -19,18 +19,16 @@ final class Revalidator {
     static final long MAX_IDLE_MILLIS = 10_000;
 
     private final OfprotoServiceImpl service;
-    /** Packet counts seen at the previous pass, by flow (masked key + mask). */
-    private Map<FlowId, Long> lastPackets = new HashMap<>();
+    /** Packet and byte counts seen at the previous pass, by flow (masked key + mask). */
+    private Map<OfprotoDpif.FlowId, long[]> lastCounts = new HashMap<>();
 
     Revalidator(OfprotoServiceImpl service) {
         this.service = service;
     }
 
-    private record FlowId(FlowKey key, FlowKey mask) {
-    }
 
     void run(Collection<Backer> backers, long now) {
-        Map<FlowId, Long> seen = new HashMap<>();
+        Map<OfprotoDpif.FlowId, long[]> seen = new HashMap<>();
         for (Backer b : backers) {
             java.util.Set<Long> macs = new java.util.HashSet<>();
             for (OfprotoDpif o : b.ofprotos) {
@@ -44,19 +42,32 @@ final class Revalidator {
                     continue;
                 }
                 long used = f.usedMillis() == 0 ? now : f.usedMillis();
-                FlowId id = new FlowId(f.key(), f.mask());
+                OfprotoDpif.FlowId id = new OfprotoDpif.FlowId(f.key(), f.mask());
                 if (now - used > MAX_IDLE_MILLIS && f.usedMillis() != 0) {
                     b.dpif.flowDel(f.key(), f.mask());
                     continue;
                 }
-                Long before = lastPackets.get(id);
-                if (f.packets() > (before == null ? 0 : before)) {
+                long[] before = lastCounts.getOrDefault(id, new long[2]);
+                if (f.packets() > before[0]) {
                     refresh(b, f, used);
+                    // OpenFlow rule statistics come from the datapath flows each rule decided.
+                    for (OfprotoDpif o : b.ofprotos) {
+                        OfRule.Counters c = o.countersOf(id);
+                        if (c != null) {
+                            c.add(f.packets() - before[0], f.bytes() - before[1]);
+                            break;
+                        }
+                    }
                 }
-                seen.put(id, f.packets());
+                seen.put(id, new long[] {f.packets(), f.bytes()});
             }
         }
-        lastPackets = seen;
+        lastCounts = seen;
+        for (Backer b : backers) {
+            for (OfprotoDpif o : b.ofprotos) {
+                o.retainDecisions(seen.keySet(), now, 5_000);
+            }
+        }
         for (OfprotoDpif o : service.bridges().values()) {
             if (o.macs.expire(now) > 0) {
                 // Destinations that aged out must be flooded again: let the flows be re-decided.

@@ -23,9 +23,36 @@ public final class OfRule {
     /** The actions as an OpenFlow 1.0 action list. */
     final byte[] actions10;
     public final long createdNanos;
+    /** Packets and bytes of the datapath flows this rule decided, added by the revalidator; kept across a modify. */
+    public final Counters counters;
+
+    /** A rule's packet and byte counters. */
+    public static final class Counters {
+        private final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+        public void add(long p, long b) {
+            packets.addAndGet(p);
+            bytes.addAndGet(b);
+        }
+
+        public long packets() {
+            return packets.get();
+        }
+
+        public long bytes() {
+            return bytes.get();
+        }
+    }
 
     public OfRule(int priority, FlowKey match, FlowKey mask, long cookie, int idleTimeout, int hardTimeout,
             List<OfAction> actions, byte[] actions10, long createdNanos) {
+        this(priority, match, mask, cookie, idleTimeout, hardTimeout, actions, actions10, createdNanos, new Counters());
+    }
+
+    private OfRule(int priority, FlowKey match, FlowKey mask, long cookie, int idleTimeout, int hardTimeout,
+            List<OfAction> actions, byte[] actions10, long createdNanos, Counters counters) {
+        this.counters = counters;
         this.priority = priority;
         this.match = match;
         this.mask = mask;
@@ -39,7 +66,7 @@ public final class OfRule {
 
     /** The rule with new actions and cookie, everything else kept. */
     OfRule withActions(List<OfAction> acts, byte[] raw, long newCookie) {
-        return new OfRule(priority, match, mask, newCookie, idleTimeout, hardTimeout, acts, raw, createdNanos);
+        return new OfRule(priority, match, mask, newCookie, idleTimeout, hardTimeout, acts, raw, createdNanos, counters);
     }
 
     /** True if {@code key} (in_port = OpenFlow port) matches. */

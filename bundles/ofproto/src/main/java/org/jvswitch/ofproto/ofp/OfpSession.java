@@ -352,7 +352,7 @@ public final class OfpSession {
                         entries.add(flow10(r));
                     }
                 } else {
-                    entries.add(aggregate(rules.size()));
+                    entries.add(aggregate(rules));
                 }
             }
             case Ofp.ST_TABLE -> {
@@ -416,7 +416,7 @@ public final class OfpSession {
                 entries.add(nxFlow(r));
             }
         } else {
-            entries.add(aggregate(rules.size()));
+            entries.add(aggregate(rules));
         }
         ByteBuffer prefix = ByteBuffer.allocate(12);
         prefix.putInt(Ofp.NX_VENDOR_ID).putInt(subtype).putInt(0);
@@ -458,7 +458,7 @@ public final class OfpSession {
                         entries.add(flow13(r));
                     }
                 } else {
-                    entries.add(aggregate(rules.size()));
+                    entries.add(aggregate(rules));
                 }
             }
             case Ofp.ST_TABLE -> {
@@ -579,9 +579,15 @@ public final class OfpSession {
         return b.array();
     }
 
-    private static byte[] aggregate(int flows) {
+    private static byte[] aggregate(List<OfRule> rules) {
+        long packets = 0;
+        long bytes = 0;
+        for (OfRule r : rules) {
+            packets += r.counters.packets();
+            bytes += r.counters.bytes();
+        }
         ByteBuffer b = ByteBuffer.allocate(24);
-        b.putLong(0).putLong(0).putInt(flows).putInt(0);
+        b.putLong(packets).putLong(bytes).putInt(rules.size()).putInt(0);
         return b.array();
     }
 
@@ -620,7 +626,7 @@ public final class OfpSession {
         putDuration(b, r.createdNanos);
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         OfpCodec.pad(b, 6);
-        b.putLong(r.cookie).putLong(0).putLong(0);      // cookie, packet_count, byte_count
+        b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());   // cookie, packet_count, byte_count
         b.put(r.actions10);
         return b.array();
     }
@@ -636,7 +642,7 @@ public final class OfpSession {
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         b.putShort((short) nxm.length);           // match_len
         b.putShort((short) 0).putShort((short) 0); // idle_age, hard_age: not kept
-        b.putLong(r.cookie).putLong(0).putLong(0);
+        b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
         b.put(nxm);
         OfpCodec.pad(b, padded - nxm.length);
         b.put(r.actions10);
@@ -734,7 +740,7 @@ public final class OfpSession {
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         b.putShort((short) 0);                    // flags
         OfpCodec.pad(b, 4);
-        b.putLong(r.cookie).putLong(0).putLong(0);
+        b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
         b.putShort((short) 1).putShort((short) matchLen).put(oxm);
         OfpCodec.pad(b, matchPadded - matchLen);
         if (instLen != 0) {
