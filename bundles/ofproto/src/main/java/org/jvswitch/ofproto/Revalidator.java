@@ -63,6 +63,11 @@ final class Revalidator {
             }
         }
         lastCounts = seen;
+        // OpenFlow idle and hard timeouts, checked after the counters were brought up to date.
+        long nowNanos = System.nanoTime();
+        for (OfprotoDpif o : service.bridges().values()) {
+            o.table.delete(r -> r.expired(nowNanos));
+        }
         for (Backer b : backers) {
             for (OfprotoDpif o : b.ofprotos) {
                 o.retainDecisions(seen.keySet(), now, 5_000);

@@ -9,7 +9,8 @@ import org.jvswitch.api.flow.FlowKey;
  * OpenFlow port number, plus its mask), cookie, timeouts and actions, immutable. The actions are
  * kept both parsed and in their OpenFlow 1.0 wire form (for flow statistics).
  *
- * <p>Timeouts are stored and reported, not yet enforced (no expiry).
+ * <p>Timeouts are enforced by the revalidator ({@link #expired}); flow-removed messages are not
+ * sent yet.
  */
 public final class OfRule {
     public final int priority;
@@ -30,10 +31,17 @@ public final class OfRule {
     public static final class Counters {
         private final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        /** {@link System#nanoTime()} of the last packet counted, 0 if none (for idle_timeout). */
+        private volatile long usedNanos;
 
         public void add(long p, long b) {
             packets.addAndGet(p);
             bytes.addAndGet(b);
+            usedNanos = System.nanoTime();
+        }
+
+        public long usedNanos() {
+            return usedNanos;
         }
 
         public long packets() {
@@ -62,6 +70,18 @@ public final class OfRule {
         this.actions = List.copyOf(actions);
         this.actions10 = actions10.clone();
         this.createdNanos = createdNanos;
+    }
+
+    /**
+     * True once the rule has outlived its hard_timeout, or gone idle_timeout seconds without a
+     * packet (since it was added or last used), as of {@code nowNanos}.
+     */
+    public boolean expired(long nowNanos) {
+        if (hardTimeout > 0 && nowNanos - createdNanos >= hardTimeout * 1_000_000_000L) {
+            return true;
+        }
+        long last = Math.max(createdNanos, counters.usedNanos());
+        return idleTimeout > 0 && nowNanos - last >= idleTimeout * 1_000_000_000L;
     }
 
     /** The rule with new actions and cookie, everything else kept. */
