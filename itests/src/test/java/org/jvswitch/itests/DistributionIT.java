@@ -163,6 +163,19 @@ class DistributionIT {
             Thread.sleep(100);
         }
         assertTrue(counted.contains("n_packets=1, n_bytes=64, priority=100,in_port=1"), counted);
+        // packet-out from the real ovs-ofctl: the frame runs through the given actions.
+        String frame = "ffffffffffff505400000009080045000014000000004000000000000a0000010a000002";
+        Result out = run(List.of("ovs-ofctl", "packet-out", "br0", "LOCAL", "mod_vlan_vid:7,output:2", frame), Map.of());
+        assertEquals(0, out.rc(), out.err());
+        StringBuilder sentOut = new StringBuilder();
+        until = System.currentTimeMillis() + 20_000;
+        while (sentOut.isEmpty() && System.currentTimeMillis() < until) {
+            sentOut.append(appctl("netdev-dummy/tx-dump", "p2").out());
+            Thread.sleep(20);
+        }
+        assertEquals("ffffffffffff505400000009" + "81000007" + "080045000014000000004000000000000a0000010a000002\n",
+                sentOut.toString());
+
         Result del = run(List.of("ovs-ofctl", "del-flows", "br0", "in_port=1"), Map.of());
         assertEquals(0, del.rc(), del.err());
         Result left = run(List.of("ovs-ofctl", "dump-flows", "br0"), Map.of());

@@ -59,6 +59,11 @@ final class BridgeView implements SwitchView {
     }
 
     @Override
+    public boolean packetOut(byte[] frame, int inPort, List<org.jvswitch.ofproto.ofp.OfAction> actions) {
+        return bridge.packetOut(frame, inPort, actions);
+    }
+
+    @Override
     public org.jvswitch.ofproto.ofp.FlowTable flowTable() {
         return bridge.table;
     }

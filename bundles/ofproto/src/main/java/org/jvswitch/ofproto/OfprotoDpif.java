@@ -39,6 +39,40 @@ final class OfprotoDpif implements Ofproto {
     private volatile Map<String, OfPort> ports = Map.of();
     private volatile Map<Integer, OfPort> byOdp = Map.of();
     private volatile boolean forwardBpdu;
+    /** Buffers for packet-out frames; released with the bridge. */
+    private final org.jvswitch.api.packet.PacketBufferPool packetOutPool =
+            new org.jvswitch.api.packet.PacketBufferPool("packet-out", 64, 2048 + org.jvswitch.api.packet.PacketBufferPool.HEADROOM);
+
+    /**
+     * Packet-out: runs {@code frame} through OpenFlow {@code actions} as if received on OpenFlow
+     * port {@code ofInPort} (an unknown port, CONTROLLER or NONE count as LOCAL) and executes the
+     * result in the datapath. Returns false if no buffer is free or the frame does not fit.
+     */
+    boolean packetOut(byte[] frame, int ofInPort, java.util.List<org.jvswitch.ofproto.ofp.OfAction> actions) {
+        OfPort in = byOfport(ofInPort == 0xfffe ? OFPP_LOCAL : ofInPort);
+        if (in == null) {
+            in = byOfport(OFPP_LOCAL);
+        }
+        if (in == null) {
+            return false;
+        }
+        org.jvswitch.api.packet.DpPacket p = packetOutPool.alloc();
+        if (p == null) {
+            return false;
+        }
+        if (frame.length > p.capacity() - p.headroom()) {
+            p.free();
+            return false;
+        }
+        p.copyFrom(frame, 0, frame.length);
+        p.inPort = in.odpPort();
+        FlowKey key = new FlowKey();
+        key.extract(p, in.odpPort());
+        DpActions dp = new Xlate(in, key, new FlowKey()).run(actions);
+        backer.dpif.execute(p, dp);
+        return true;
+    }
+
     /** Which rule's counters each installed megaflow (masked key, mask) adds to; pruned by the revalidator. */
     private final Map<FlowId, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -221,6 +255,7 @@ final class OfprotoDpif implements Ofproto {
 
     @Override
     public void destroy() {
+        packetOutPool.release();
         for (String p : ports.keySet()) {
             portDel(p);
         }

@@ -86,6 +86,7 @@ public final class Ofp {
     public static final int BRC_BAD_SUBTYPE = 4;
     public static final int BRC_EPERM = 5;
     public static final int BRC_BAD_LEN = 6;
+    public static final int BRC_BUFFER_UNKNOWN = 8;
     /** Bytes of the offending message an error carries. */
     public static final int ERROR_DATA_MAX = 64;
 

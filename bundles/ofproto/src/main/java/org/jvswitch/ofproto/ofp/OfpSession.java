@@ -123,6 +123,30 @@ public final class OfpSession {
         }
     }
 
+    /**
+     * OF1.0 PACKET_OUT: buffer_id (only -1, unbuffered, as jvswitch buffers nothing), in_port,
+     * actions, then the frame, which runs through the actions like a translated packet.
+     */
+    private void packetOut10(byte[] m) throws OfpError {
+        if (m.length < 16) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+        long bufferId = ((long) (m[8] & 0xff) << 24) | ((m[9] & 0xff) << 16) | ((m[10] & 0xff) << 8) | (m[11] & 0xff);
+        int inPort = ((m[12] & 0xff) << 8) | (m[13] & 0xff);
+        int actionsLen = ((m[14] & 0xff) << 8) | (m[15] & 0xff);
+        if (16 + actionsLen > m.length) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+        if (bufferId != 0xffffffffL) {
+            throw badRequest(Ofp.BRC_BUFFER_UNKNOWN);
+        }
+        List<OfAction> actions = OfFlowCodec.parseActions10(m, 16, 16 + actionsLen);
+        byte[] frame = java.util.Arrays.copyOfRange(m, 16 + actionsLen, m.length);
+        if (frame.length < 14 || !sw.packetOut(frame, inPort, actions)) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+    }
+
     private static OfpError badRequest(int code) {
         return new OfpError(Ofp.ET_BAD_REQUEST, code);
     }
@@ -165,7 +189,13 @@ public final class OfpSession {
                 configFlags = u16(m, 8);
                 missSendLen = u16(m, 10);
             }
-            case Ofp.PACKET_OUT -> refuse(m, of10() ? 16 : 24);
+            case Ofp.PACKET_OUT -> {
+                if (of10()) {
+                    packetOut10(m);
+                } else {
+                    refuse(m, 24);
+                }
+            }
             case Ofp.FLOW_MOD -> {
                 if (of10()) {
                     flowMod10(m);

@@ -28,6 +28,14 @@ public interface SwitchView {
      * The bridge's table 0, which connections may change; null if the bridge takes no flow changes
      * (connections then show the default flow and refuse FLOW_MOD with OFPBRC_EPERM).
      */
+    /**
+     * Sends {@code frame} through {@code actions} as if it had arrived on OpenFlow port
+     * {@code inPort} (packet-out). Returns false if the bridge cannot (no datapath).
+     */
+    default boolean packetOut(byte[] frame, int inPort, List<OfAction> actions) {
+        return false;
+    }
+
     default FlowTable flowTable() {
         return null;
     }
