@@ -16,18 +16,8 @@ java=$JAVA_HOME/bin/java
 warmup=${WARMUP:-3}
 secs=${SECONDS_PER_RUN:-5}
 work=$(mktemp -d /tmp/ovsdb-bench.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
-. "$here/ovsdb/common.sh"
+. "$here/ovsdb/common.sh"   # also sets pids=() and the EXIT trap that stops them and removes $work
 
 build_classpath "$work"
 start_jvswitch "$work/jv" 

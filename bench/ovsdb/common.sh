@@ -1,4 +1,17 @@
-# Shared by bench/ovsdb-*.sh (sourced): needs $root, $java, $work and the pids array with cleanup.
+# Shared by bench/ovsdb-*.sh (sourced after $root, $java and $work are set).
+
+# Every process a script starts goes into pids; on exit each is stopped by its PID (TERM, then
+# KILL after 5 s) and $work is removed.
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # Sets $cp to the classpath of bundles/ovsdb (its classes and test-scope dependencies), building it
 # first unless BENCH_NO_BUILD=1.

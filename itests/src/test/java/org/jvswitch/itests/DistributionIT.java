@@ -121,14 +121,9 @@ class DistributionIT {
         Result recv = appctl("netdev-dummy/receive", "p1", flow);
         assertEquals(0, recv.rc(), recv.err());
         // The packet is forwarded asynchronously by the main loop: wait for it on p2 first.
-        StringBuilder tx = new StringBuilder();
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (tx.isEmpty() && System.currentTimeMillis() < deadline) {
-            tx.append(appctl("netdev-dummy/tx-dump", "p2").out());
-            Thread.sleep(20);
-        }
-        assertEquals(1, tx.toString().lines().count(), tx.toString());
-        assertTrue(tx.toString().startsWith("ffffffffffff505400000001"), tx.toString());
+        String tx = awaitSent("p2");
+        assertEquals(1, tx.lines().count(), tx);
+        assertTrue(tx.startsWith("ffffffffffff505400000001"), tx);
         Result fdb = appctl("fdb/show", "br0");
         assertTrue(fdb.out().matches(" port  VLAN  MAC                Age\n    1     0  50:54:00:00:00:01  +[0-9]+\n"), fdb.out());
 
@@ -148,16 +143,11 @@ class DistributionIT {
         Result add = run(List.of("ovs-ofctl", "add-flow", "br0", "priority=100,in_port=1,actions=mod_vlan_vid:5,output:2"), Map.of());
         assertEquals(0, add.rc(), add.err());
         appctl("netdev-dummy/receive", "p1", flow);
-        StringBuilder tagged = new StringBuilder();
-        long until = System.currentTimeMillis() + 20_000;
-        while (tagged.isEmpty() && System.currentTimeMillis() < until) {
-            tagged.append(appctl("netdev-dummy/tx-dump", "p2").out());
-            Thread.sleep(20);
-        }
-        assertTrue(tagged.toString().startsWith("ffffffffffff505400000001" + "81000005" + "0800"), tagged.toString());
+        String tagged = awaitSent("p2");
+        assertTrue(tagged.startsWith("ffffffffffff505400000001" + "81000005" + "0800"), tagged);
         // The rule's counters come from the datapath flow it decided (revalidator, every 500 ms).
         String counted = "";
-        until = System.currentTimeMillis() + 20_000;
+        long until = System.currentTimeMillis() + 20_000;
         while (!counted.contains("n_packets=1, n_bytes=64, priority=100,in_port=1") && System.currentTimeMillis() < until) {
             counted = run(List.of("ovs-ofctl", "dump-flows", "br0"), Map.of()).out();
             Thread.sleep(100);
@@ -167,14 +157,9 @@ class DistributionIT {
         String frame = "ffffffffffff505400000009080045000014000000004000000000000a0000010a000002";
         Result out = run(List.of("ovs-ofctl", "packet-out", "br0", "LOCAL", "mod_vlan_vid:7,output:2", frame), Map.of());
         assertEquals(0, out.rc(), out.err());
-        StringBuilder sentOut = new StringBuilder();
-        until = System.currentTimeMillis() + 20_000;
-        while (sentOut.isEmpty() && System.currentTimeMillis() < until) {
-            sentOut.append(appctl("netdev-dummy/tx-dump", "p2").out());
-            Thread.sleep(20);
-        }
+        String sentOut = awaitSent("p2");
         assertEquals("ffffffffffff505400000009" + "81000007" + "080045000014000000004000000000000a0000010a000002\n",
-                sentOut.toString());
+                sentOut);
 
         Result del = run(List.of("ovs-ofctl", "del-flows", "br0", "in_port=1"), Map.of());
         assertEquals(0, del.rc(), del.err());
@@ -259,6 +244,17 @@ class DistributionIT {
         }
         awaitShell("vsctl:vsctl get Interface p1 ofport", "1\n");
         awaitShell("vsctl:vsctl get Interface p1 error", "[]\n");
+    }
+
+    /** What a dummy port sends next, as tx-dump lines; waits for the main loop to forward it. */
+    private static String awaitSent(String port) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        String out = "";
+        while (out.isEmpty() && System.currentTimeMillis() < deadline) {
+            out = appctl("netdev-dummy/tx-dump", port).out();
+            Thread.sleep(20);
+        }
+        return out;
     }
 
     /** Runs a shell command until it prints {@code expected} (the bridge applies changes asynchronously). */

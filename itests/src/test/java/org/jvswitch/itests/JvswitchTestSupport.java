@@ -18,7 +18,6 @@ import javax.inject.Inject;
 import org.jvswitch.api.ovsdb.DbRow;
 import org.jvswitch.api.ovsdb.Ovsdb;
 import org.jvswitch.api.unixctl.UnixctlCommand;
-import org.jvswitch.api.unixctl.UnixctlException;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.MavenArtifactProvisionOption;
 import org.osgi.framework.Bundle;
@@ -129,21 +128,6 @@ public abstract class JvswitchTestSupport {
             line.append(" '").append(a.replace("'", "\\'")).append('\'');
         }
         return shell(line.toString());
-    }
-
-    /** The error text a failing command (shell or control) gives. */
-    protected String errorOf(ThrowingRunnable r) throws Exception {
-        try {
-            r.run();
-        } catch (UnixctlException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError("expected the command to fail");
-    }
-
-    @FunctionalInterface
-    protected interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     protected DbRow iface(String name) {

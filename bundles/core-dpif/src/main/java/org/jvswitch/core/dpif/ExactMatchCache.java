@@ -52,8 +52,4 @@ final class ExactMatchCache {
         hashes[idx] = hash;
         flows[idx] = flow;
     }
-
-    void clear() {
-        java.util.Arrays.fill(flows, null);
-    }
 }

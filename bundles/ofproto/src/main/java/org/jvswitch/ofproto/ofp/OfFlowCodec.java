@@ -308,22 +308,7 @@ final class OfFlowCodec {
     static void parseNxm(byte[] m, int off, int len, FlowKey v, FlowKey k) throws OfpError {
         v.clear();
         k.clear();
-        int end = off + len;
-        while (off < end) {
-            if (end - off < 4) {
-                throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN);
-            }
-            int h = u32(m, off);
-            int n = h & 0xff;
-            boolean hasMask = (h & 0x100) != 0;
-            int p = off + 4;
-            if (n == 0 || p + n > end || (hasMask && (n & 1) != 0)) {
-                throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN);
-            }
-            int half = hasMask ? n / 2 : n;
-            long val = read(m, p, half);
-            long msk = hasMask ? read(m, p + half, half) : (half == 8 ? -1L : (1L << (8 * half)) - 1);
-            val &= msk;
+        readTlvs(m, off, len, (h, val, msk, hasMask) -> {
             switch (h & ~0x100 & ~0xff) {
                 case NXM_IN_PORT & ~0xff -> { v.setInPort((int) val); k.setInPort(-1); }
                 case NXM_ETH_DST & ~0xff -> { v.setDlDst(val); k.setDlDst(msk); }
@@ -341,6 +326,36 @@ final class OfFlowCodec {
                 case NXM_ICMP_CODE & ~0xff -> { v.w[4] |= val; k.w[4] |= W4_TP_DST; }
                 default -> throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_EPERM);
             }
+        });
+    }
+
+    /** One match field of an NXM or OXM list: header, value and mask (all-ones if unmasked), value already masked. */
+    @FunctionalInterface
+    interface TlvField {
+        void apply(int header, long value, long mask, boolean hasMask) throws OfpError;
+    }
+
+    /**
+     * Walks the type-length-value entries of an NXM or OXM match ({@code m[off..off+len)}), which
+     * share one layout (32-bit header: class, field, has-mask bit, payload length), checking every
+     * length before reading. A malformed entry gets BAD_REQUEST/BAD_LEN.
+     */
+    static void readTlvs(byte[] m, int off, int len, TlvField field) throws OfpError {
+        int end = off + len;
+        while (off < end) {
+            if (end - off < 4) {
+                throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN);
+            }
+            int h = u32(m, off);
+            int n = h & 0xff;
+            boolean hasMask = (h & 0x100) != 0;
+            int p = off + 4;
+            if (n == 0 || p + n > end || (hasMask && (n & 1) != 0) || (hasMask ? n / 2 : n) > 8) {
+                throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN);
+            }
+            int half = hasMask ? n / 2 : n;
+            long msk = hasMask ? read(m, p + half, half) : (half == 8 ? -1L : (1L << (8 * half)) - 1);
+            field.apply(h, read(m, p, half) & msk, msk, hasMask);
             off = p + n;
         }
     }

@@ -128,35 +128,10 @@ final class OfOxm {
     static void parse(byte[] m, int off, int len, FlowKey v, FlowKey k) throws OfpError {
         v.clear();
         k.clear();
-        int end = off + len;
-        while (off < end) {
-            if (end - off < 4) {
-                throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN);
-            }
-            int h = u32(m, off);
-            int n = h & 0xff;
-            boolean hasMask = (h & 0x100) != 0;
-            int p = off + 4;
-            if (n == 0 || p + n > end || (hasMask && (n & 1) != 0)) {
-                throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN);
-            }
+        OfFlowCodec.readTlvs(m, off, len, (h, val, msk, hasMask) -> {
             if ((h >>> 16) != 0x8000) {
                 throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_EPERM);
             }
-            int half = hasMask ? n / 2 : n;
-            long all = half == 8 ? -1L : (1L << (8 * half)) - 1;
-            long val = 0;
-            long msk = all;
-            for (int i = 0; i < half; i++) {
-                val = (val << 8) | (m[p + i] & 0xff);
-            }
-            if (hasMask) {
-                msk = 0;
-                for (int i = 0; i < half; i++) {
-                    msk = (msk << 8) | (m[p + half + i] & 0xff);
-                }
-            }
-            val &= msk;
             switch ((h >>> 9) & 0x7f) {
                 case IN_PORT -> { v.setInPort(Math.max(0, Ofp.port10((int) val))); k.setInPort(-1); }
                 case ETH_DST -> { v.setDlDst(val); k.setDlDst(msk); }
@@ -186,8 +161,7 @@ final class OfOxm {
                 case TCP_DST, UDP_DST, SCTP_DST, ICMP_CODE -> { v.w[4] |= val; k.w[4] |= 0xffffL; }
                 default -> throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_EPERM);
             }
-            off = p + n;
-        }
+        });
     }
 
     /** The rule's actions as an OpenFlow 1.3 action list (for an APPLY_ACTIONS instruction). */
