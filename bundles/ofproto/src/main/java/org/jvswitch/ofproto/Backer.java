@@ -27,6 +27,22 @@ final class Backer implements UpcallHandler {
         dpif.setUpcallHandler(this);
     }
 
+    /**
+     * The lowest datapath port number not in use, chosen before a port is added so that its
+     * ofproto knows it before its first packet. Only the bridge thread adds ports.
+     */
+    int freeOdpPort() {
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (org.jvswitch.api.dpif.DpifPort p : dpif.ports()) {
+            used.add(p.portNo());
+        }
+        int no = 1;
+        while (used.contains(no)) {
+            no++;
+        }
+        return no;
+    }
+
     void bind(int odpPort, OfprotoDpif ofproto) {
         byOdpPort.put(odpPort, ofproto);
     }

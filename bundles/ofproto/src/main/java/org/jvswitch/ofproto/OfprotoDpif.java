@@ -125,13 +125,13 @@ final class OfprotoDpif implements Ofproto {
             throw new OfprotoException("could not add network device " + n + " to ofproto (File exists)");
         }
         int ofport = chooseOfport(ofportRequest, n);
-        int odp;
-        try {
-            odp = backer.dpif.portAdd(netdev, -1);
-        } catch (DpifException e) {
-            throw new OfprotoException("could not add network device " + n + " to ofproto (" + e.getMessage() + ")");
-        }
+        // The port is known here before the datapath polls it: a device that delivers packets
+        // the moment it starts (a pcap replay, a busy NIC) must not see them dropped as coming
+        // from an unknown port.
+        int odp = backer.freeOdpPort();
         OfPort port = new OfPort(n, ofport, odp, netdev, VlanConfig.TRUNK_ALL, System.nanoTime());
+        Map<String, OfPort> oldPorts = ports;
+        Map<Integer, OfPort> oldByOdp = byOdp;
         Map<String, OfPort> p = new TreeMap<>(ports);
         p.put(n, port);
         Map<Integer, OfPort> o = new TreeMap<>(byOdp);
@@ -139,6 +139,14 @@ final class OfprotoDpif implements Ofproto {
         ports = Map.copyOf(p);
         byOdp = Map.copyOf(o);
         backer.bind(odp, this);
+        try {
+            backer.dpif.portAdd(netdev, odp);
+        } catch (DpifException e) {
+            backer.unbind(odp, this);
+            ports = oldPorts;
+            byOdp = oldByOdp;
+            throw new OfprotoException("could not add network device " + n + " to ofproto (" + e.getMessage() + ")");
+        }
         // Flooding decisions already installed do not include the new port.
         backer.dpif.flowFlush();
         LOG.info("{}: added interface {} on port {}", name, n, port.ofportText());
@@ -235,6 +243,18 @@ final class OfprotoDpif implements Ofproto {
     public int ofport(String portName) {
         OfPort p = ports.get(portName);
         return p == null ? -1 : p.ofport();
+    }
+
+    private String failMode = "standalone";
+
+    @Override
+    public synchronized void setFailMode(String mode) {
+        String m = "secure".equals(mode) ? "secure" : "standalone";
+        if (!m.equals(failMode)) {
+            failMode = m;
+            table.flush(m.equals("standalone"));
+            LOG.info("{}: fail mode {}: flow table flushed", name, m);
+        }
     }
 
     @Override

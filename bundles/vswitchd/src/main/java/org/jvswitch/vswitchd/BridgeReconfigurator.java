@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jvswitch.api.netdev.Netdev;
 import org.jvswitch.api.ofproto.OfprotoException;
 import org.jvswitch.api.ofproto.OfprotoService;
+import org.jvswitch.api.ovsdb.ConfigParticipant;
 import org.jvswitch.api.ovsdb.DbChange;
 import org.jvswitch.api.ovsdb.DbListener;
 import org.jvswitch.api.ovsdb.DbRow;
@@ -26,6 +27,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,8 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
     private final Map<UUID, String> errors = new HashMap<>();
     /** Interfaces of bridges whose datapath could not be created: error shown, ofport kept. */
     private final Map<UUID, String> datapathErrors = new HashMap<>();
+    /** Configured from Open_vSwitch before the bridges (DPDK). */
+    private final java.util.List<ConfigParticipant> participants = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Activate
     public BridgeReconfigurator(@Reference Ovsdb db, @Reference NetdevRegistry registry,
@@ -90,6 +95,16 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addParticipant(ConfigParticipant p) {
+        participants.add(p);
+        kick();
+    }
+
+    void removeParticipant(ConfigParticipant p) {
+        participants.remove(p);
     }
 
     @Override
@@ -169,6 +184,13 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
     }
 
     private void reconfigure(DbSnapshot s, DbRow ovs) {
+        for (ConfigParticipant p : participants) {
+            try {
+                p.reconfigure(s);
+            } catch (RuntimeException e) {
+                LOG.error("reconfiguration of {} failed", p, e);
+            }
+        }
         ofprotos.setDatapathConfig(ovs.getStringMap("other_config"));
         Map<String, DbRow> wantedBridges = new LinkedHashMap<>();
         for (Object ref : ovs.getSet("bridges")) {
@@ -220,6 +242,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                     continue;
                 }
             }
+            b.ofproto.setFailMode(br.getString("fail_mode"));
             b.ofproto.setConfig(br.getStringMap("other_config"));   // mac-aging-time, mac-table-size, forward-bpdu
             for (Bridge.Wanted w : wanted.values()) {
                 String error = b.ensure(w);

@@ -46,6 +46,15 @@ public interface Ofproto {
     /** OpenFlow port number of the named port, or -1. */
     int ofport(String name);
 
+    /**
+     * Applies {@code Bridge.fail_mode} ("standalone", the default, or "secure"). Changing it flushes
+     * the flow table; in standalone mode the table then holds {@code priority=0 actions=NORMAL}, in
+     * secure mode nothing (Open vSwitch's {@code connmgr_set_fail_mode} with no controller). Called on
+     * the bridge thread.
+     */
+    default void setFailMode(String failMode) {
+    }
+
     /** Applies Bridge.other_config (mac-aging-time, mac-table-size, ...). */
     default void setConfig(Map<String, String> otherConfig) {
     }

@@ -51,6 +51,9 @@ final class DpNetdev implements Dpif {
     private final long[] upcallLookups = new long[1];
     final AtomicLong quiesceWaits = new AtomicLong();
     private final int nCores = Runtime.getRuntime().availableProcessors();
+    /** How often netdevs are asked whether they need reconfiguring. */
+    static final long RECONFIGURE_CHECK_MILLIS = 100;
+    private final java.util.concurrent.ScheduledExecutorService reconfigureTimer;
 
     /** Ports by number; replaced, never modified, under {@code this}. */
     private volatile DpPort[] portTable = new DpPort[1];
@@ -89,6 +92,68 @@ final class DpNetdev implements Dpif {
         this.mainThread = new PmdThread(this, PmdThread.NON_PMD_CORE, MAIN_TXQ);
         this.controlProcessor = new PacketProcessor(this, CONTROL_TXQ);
         mainThread.start();
+        this.reconfigureTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dp-" + name + "-reconfigure");
+            t.setDaemon(true);
+            return t;
+        });
+        reconfigureTimer.scheduleWithFixedDelay(this::reconfigurePortsSafely, RECONFIGURE_CHECK_MILLIS,
+                RECONFIGURE_CHECK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void reconfigurePortsSafely() {
+        try {
+            reconfigurePorts();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: port reconfiguration failed", name, e);
+        }
+    }
+
+    /**
+     * Applies the changes netdevs asked for (Open vSwitch's {@code dpif_netdev_run} ->
+     * {@code reconfigure_datapath} for ports whose {@code netdev_is_reconf_required}): takes those
+     * ports out of every thread's lists, waits until no thread polls or sends on them, lets each
+     * netdev {@link Netdev#reconfigure()}, then puts them back with their new queues. The other
+     * ports keep forwarding throughout.
+     */
+    synchronized void reconfigurePorts() {
+        if (closed) {
+            return;
+        }
+        DpPort[] table = portTable;
+        List<DpPort> wanting = new ArrayList<>();
+        for (DpPort p : table) {
+            if (p != null && p.netdev.isReconfigureRequired()) {
+                wanting.add(p);
+            }
+        }
+        if (wanting.isEmpty()) {
+            return;
+        }
+        DpPort[] without = table.clone();
+        for (DpPort p : wanting) {
+            without[p.portNo] = null;
+        }
+        portTable = without;
+        reconfigurePmds();
+        DpPort[] with = portTable.clone();
+        for (DpPort p : wanting) {
+            for (int q = 0; q < p.netdev.nRxq(); q++) {
+                Rxq rxq = p.netdev.rxq(q);
+                rxq.setReadyListener(null);
+                rxqPolls.remove(rxq);
+            }
+            try {
+                p.netdev.reconfigure();
+                LOG.info("{}: port {} ({}) reconfigured: {} rx queues, {} tx queues", name, p.netdev.name(), p.portNo,
+                        p.netdev.nRxq(), p.netdev.nTxq());
+            } catch (org.jvswitch.api.netdev.NetdevException e) {
+                LOG.warn("{}: port {} could not be reconfigured: {}", name, p.netdev.name(), e.getMessage());
+            }
+            with[p.portNo] = new DpPort(p.portNo, p.netdev, p.pmd);
+        }
+        portTable = with;
+        reconfigurePmds();
     }
 
     @Override public String name() { return name; }
@@ -566,6 +631,7 @@ final class DpNetdev implements Dpif {
     /** Stops every thread and frees the flows; ports must have been removed by their owners. */
     synchronized void close() {
         closed = true;
+        reconfigureTimer.shutdownNow();
         for (PmdThread t : pmds.values()) {
             t.stop();
         }

@@ -19,9 +19,24 @@ public final class FlowTable {
     /** A table holding {@code priority=0 actions=NORMAL}, as Open vSwitch's default flow. */
     public FlowTable(Runnable onChange) {
         this.onChange = onChange;
+        rules = List.of(normalRule());
+    }
+
+    private static OfRule normalRule() {
         byte[] normal = {0, 0, 0, 8, (byte) 0xff, (byte) 0xfa, 0, 0};
-        rules = List.of(new OfRule(0, new FlowKey(), new FlowKey(), 0, 0, 0,
-                List.of(new OfAction(OfAction.OUTPUT, OfAction.NORMAL)), normal, System.nanoTime()));
+        return new OfRule(0, new FlowKey(), new FlowKey(), 0, 0, 0,
+                List.of(new OfAction(OfAction.OUTPUT, OfAction.NORMAL)), normal, System.nanoTime());
+    }
+
+    /**
+     * Removes every rule, then adds the default {@code priority=0 actions=NORMAL} if
+     * {@code withNormal} (Open vSwitch's {@code ofproto_flush_flows} + {@code connmgr_flushed}).
+     */
+    public void flush(boolean withNormal) {
+        synchronized (this) {
+            rules = withNormal ? List.of(normalRule()) : List.of();
+        }
+        onChange.run();
     }
 
     /** The rules, highest priority first; an immutable snapshot. */

@@ -36,7 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class OvsdbBundleTest {
     private static final String SYSTEM_PACKAGES = "org.slf4j;version=2.0.17,org.slf4j.spi;version=2.0.17,"
-            + "org.slf4j.event;version=2.0.17,org.slf4j.helpers;version=2.0.17,org.jvswitch.api.ovsdb;version=1.0.0";
+            + "org.slf4j.event;version=2.0.17,org.slf4j.helpers;version=2.0.17,org.jvswitch.api.ovsdb;version=1.1.0";
 
     @TempDir
     Path tmp;

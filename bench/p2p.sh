@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The DPDK port-to-port race: two dpdk ports on virtual devices, one PMD thread on core 1, a
+# fail_mode=secure bridge programmed with ovs-ofctl; jvswitch first and, with --compare-ovs and
+# Debian's openvswitch-switch-dpdk installed, Open vSwitch-DPDK the same way in the same run.
+# The source port p0 is net_null0 (it makes 64-byte frames as fast as it is polled) or, with
+# --flows N, net_pcap0 replaying a pcap of N distinct 64-byte UDP flows forever (infinite_rx=1);
+# the sink p1 is net_null1 (it frees what it is given). Prints as its LAST line
+#     p2p-null mpps=<x> cycles_per_pkt=<y> [ovs_mpps=<z> ovs_cycles_per_pkt=<w> ratio=<x/z>]
+# mpps = packets the PMD received per second in the window; cycles per packet from
+# dpif-netdev/pmd-stats-show (jvswitch counts nanoseconds: converted with the core's MHz).
+#
+# Usage: bench/p2p.sh [--flows N] [--rules inport|l3|l2] [--compare-ovs] [--seconds S]
+#   inport: in_port=1,actions=output:2
+#   l3:     ip,in_port=1,nw_dst=10.1.0.1,actions=output:2 (one megaflow; every packet is looked up)
+#   l2:     inport plus a priority=100 decoy dl_src=02:de:ad:be:ef:01,actions=drop, so that each
+#           flow (each has its own source MAC) gets its own megaflow
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+flows=0
+rules=inport
+compare=0
+secs=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --flows) flows=$2; shift 2 ;;
+    --rules) rules=$2; shift 2 ;;
+    --compare-ovs) compare=1; shift ;;
+    --seconds) secs=$2; shift 2 ;;
+    *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+  esac
+done
+case "$rules" in inport|l3|l2) ;; *) echo "unknown --rules $rules" >&2; exit 2 ;; esac
+[ "$rules" != inport ] && [ "$flows" -eq 0 ] && flows=1
+
+dist=$root/runtime/target/jvswitch
+[ -x "$dist/bin/jvswitch" ] || (cd "$root" && ./dev build)
+command -v ovs-vsctl >/dev/null || { echo "needs Debian's openvswitch-switch (./dev test installs it)" >&2; exit 1; }
+[ -e /usr/lib/x86_64-linux-gnu/librte_eal.so.23 ] || (cd "$root" && ./dev dpdk)
+ovs_dpdk=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
+
+work=$(mktemp -d /tmp/jvswitch-p2p.XXXXXX)
+pids=()
+cleanup() {
+  "$dist/bin/jvswitch" stop >/dev/null 2>&1 || true
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+src=net_null0
+if [ "$flows" -gt 0 ]; then
+  python3 - "$work/flows.pcap" "$flows" <<'EOF'
+import struct, sys
+path, n = sys.argv[1], int(sys.argv[2])
+def csum(h):
+    s = sum(struct.unpack('!10H', h))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+with open(path, 'wb') as o:
+    o.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(n):
+        eth = bytes([0x50, 0x54, 0, 0, 0, 2, 0x02, 0x10, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff, 1]) + b'\x08\x00'
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 50, i & 0xffff, 0, 64, 17, 0,
+                         bytes([10, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff]), bytes([10, 1, 0, 1]))
+        ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+        udp = struct.pack('!HHHH', 1024 + (i % 50000), 2000, 30, 0) + bytes(22)
+        f = eth + ip + udp
+        o.write(struct.pack('<IIII', 0, 0, len(f), len(f)) + f)
+EOF
+  src="net_pcap0,rx_pcap=$work/flows.pcap,infinite_rx=1"
+fi
+flow_rules=()
+case "$rules" in
+  inport) flow_rules=("in_port=1,actions=output:2") ;;
+  l3) flow_rules=("ip,in_port=1,nw_dst=10.1.0.1,actions=output:2") ;;
+  l2) flow_rules=("in_port=1,actions=output:2" "priority=100,dl_src=02:de:ad:be:ef:01,actions=drop") ;;
+esac
+
+# Sets up the bridge with the client environment already pointing at a switch.
+configure() {
+  local prefix=$1
+  ovs-vsctl --timeout=60 set Open_vSwitch . other_config:dpdk-init=true \
+    "other_config:dpdk-extra=--no-pci --file-prefix=$prefix" other_config:pmd-cpu-mask=0x2
+  ovs-vsctl --timeout=60 add-br br0 -- set bridge br0 datapath_type=netdev fail_mode=secure \
+    -- add-port br0 p1 -- set Interface p1 type=dpdk options:dpdk-devargs=net_null1 ofport_request=2
+  local r
+  for r in "${flow_rules[@]}"; do ovs-ofctl add-flow br0 "$r"; done
+  ovs-vsctl --timeout=60 add-port br0 p0 -- set Interface p0 type=dpdk "options:dpdk-devargs=$src" ofport_request=1
+}
+
+# Prints "<packets> <cycles per packet as pmd-stats-show says>" for the PMD on core 1.
+measure() {
+  sleep 3   # warm up: JIT, caches, megaflows
+  ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
+  sleep "$secs"
+  local stats
+  stats=$(ovs-appctl dpif-netdev/pmd-stats-show -pmd 1)
+  echo "$stats" >&2
+  echo "$(echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}') $(echo "$stats" | awk '/avg cycles per packet/ {print $5; exit}')"
+}
+
+mhz=$(awk -F': *' '/^processor/ { p = $2 } /^cpu MHz/ && p == 1 { print $2; exit }' /proc/cpuinfo)
+[ -n "$mhz" ] || mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
+
+echo "== jvswitch: p0=$src rules=$rules" >&2
+export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
+mkdir -p "$JVSWITCH_VAR"
+"$dist/bin/jvswitch" start >/dev/null
+configure "jvswitch-p2p-$$"
+read -r pkts nspp < <(measure)
+"$dist/bin/jvswitch" stop >/dev/null
+mpps=$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+cpp=$(awk -v n="$nspp" -v m="$mhz" 'BEGIN { printf "%.1f", n * m / 1000 }')
+line="p2p-null mpps=$mpps cycles_per_pkt=$cpp"
+
+if [ "$compare" -eq 1 ]; then
+  if [ ! -x "$ovs_dpdk" ]; then
+    echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
+  else
+    echo "== Open vSwitch-DPDK: p0=$src rules=$rules" >&2
+    ovs=$work/ovs
+    mkdir -p "$ovs"
+    export OVS_RUNDIR=$ovs OVS_DBDIR=$ovs OVS_LOGDIR=$ovs
+    ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+    ovsdb-server "$ovs/conf.db" --remote="punix:$ovs/db.sock" --pidfile="$ovs/ovsdb-server.pid" \
+      --log-file="$ovs/ovsdb-server.log" --detach --no-chdir
+    pids+=("$(cat "$ovs/ovsdb-server.pid")")
+    ovs-vsctl --no-wait init
+    "$ovs_dpdk" "unix:$ovs/db.sock" --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" \
+      --detach --no-chdir
+    pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
+    configure "ovs-p2p-$$"
+    read -r opkts ocpp < <(measure)
+    ovs-appctl exit >/dev/null 2>&1 || true
+    ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+    ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+    line="$line ovs_mpps=$ompps ovs_cycles_per_pkt=$ocpp ratio=$ratio"
+  fi
+fi
+echo "$line"

@@ -1,0 +1,264 @@
+package org.jvswitch.netdev.dpdk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jvswitch.api.netdev.NetdevException;
+import org.jvswitch.api.netdev.NetdevStats;
+import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.DpPacketBatch;
+import org.jvswitch.api.packet.PacketBufferPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dpdk port type against real DPDK (Debian's 22.11, hugepages, virtual devices): EAL starts
+ * once for this JVM; each test opens net_pcap or net_null devices and closes them again.
+ */
+class DpdkNetdevTest {
+    private static DpdkEnvironmentImpl env;
+    private final List<DpdkNetdev> opened = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startEal() throws Exception {
+        Path shim = Dpdk.extractShim(Files.createTempDirectory("jvs-dpdk-test"));
+        assertNotNull(shim, "the shim was not built: DPDK's headers (libdpdk-dev) must be installed");
+        Dpdk dpdk = Dpdk.load(shim);
+        DpdkLog log = new DpdkLog(dpdk);
+        List<String> args = EalArgs.build(Map.of("dpdk-extra", "--no-pci --no-telemetry"), 0,
+                "jvs-utest-" + ProcessHandle.current().pid());
+        String reason = Eal.start(dpdk, log, args);
+        assertNull(reason, "EAL did not start (hugepages reserved? see ./dev)");
+        env = new DpdkEnvironmentImpl(dpdk);
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (DpdkNetdev d : opened) {
+            d.destruct();
+        }
+        opened.clear();
+        assertTrue(env.mempools().isEmpty(), "every mempool freed once its ports are gone: " + env.mempools().size() + " left");
+    }
+
+    private DpdkNetdev open(String name, String devargs) throws NetdevException {
+        return open(name, Map.of("dpdk-devargs", devargs));
+    }
+
+    private DpdkNetdev open(String name, Map<String, String> options) throws NetdevException {
+        DpdkNetdev d = DpdkNetdev.open(env, name, options);
+        opened.add(d);
+        return d;
+    }
+
+    private static List<byte[]> frames() {
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(Pcap.udp(1, 60));
+        frames.add(Pcap.udp(2, 64));
+        frames.add(Pcap.tagged(Pcap.udp(3, 100), 10));
+        frames.add(Pcap.udp(4, 1514));
+        for (int i = 5; i < 205; i++) {
+            frames.add(Pcap.udp(i, 64 + i));
+        }
+        return frames;
+    }
+
+    /** Polls {@code from} and hands each burst to {@code each} until {@code want} packets came. */
+    private static int pump(DpdkNetdev from, int want, java.util.function.Consumer<DpPacketBatch> each) {
+        DpPacketBatch batch = new DpPacketBatch();
+        int got = 0;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (got < want && System.nanoTime() < deadline) {
+            int n = from.rxq(0).recv(batch);
+            got += n;
+            if (n > 0) {
+                each.accept(batch);
+                batch.clear();
+            }
+        }
+        return got;
+    }
+
+    private Path pcapOut(DpdkNetdev tx, Path out) {
+        tx.destruct();       // closes the device: the pcap driver closes (and flushes) its file
+        opened.remove(tx);
+        return out;
+    }
+
+    @Test
+    void pcapRoundTripIsByteExact() throws Exception {
+        List<byte[]> frames = frames();
+        Path in = dir.resolve("in.pcap");
+        Path empty = dir.resolve("empty.pcap");
+        Path out = dir.resolve("out.pcap");
+        Pcap.write(in, frames);
+        Pcap.write(empty, List.of());
+        DpdkNetdev p0 = open("p0", "net_pcap0,rx_pcap=" + in + ",tx_pcap=/dev/null");
+        DpdkNetdev p1 = open("p1", "net_pcap1,rx_pcap=" + empty + ",tx_pcap=" + out);
+        assertEquals(1, p0.nRxq());
+        assertEquals("net_pcap", p0.status().get("driver_name"));
+        int got = pump(p0, frames.size(), b -> assertEquals(0, p1.send(0, b, false)));
+        assertEquals(frames.size(), got);
+        NetdevStats rx = p0.stats();
+        NetdevStats tx = p1.stats();
+        assertEquals(frames.size(), rx.rxPackets());
+        assertEquals(frames.size(), tx.txPackets());
+        assertEquals(frames.stream().mapToLong(f -> f.length).sum(), tx.txBytes());
+        List<byte[]> sent = Pcap.read(pcapOut(p1, out));
+        assertEquals(frames.size(), sent.size());
+        for (int i = 0; i < frames.size(); i++) {
+            assertArrayEquals(frames.get(i), sent.get(i), "frame " + i);
+        }
+    }
+
+    @Test
+    void pushedVlanAndRewrittenAddressLeaveAsChanged() throws Exception {
+        List<byte[]> frames = List.of(Pcap.udp(1, 64), Pcap.udp(2, 200));
+        Path in = dir.resolve("in.pcap");
+        Path empty = dir.resolve("empty.pcap");
+        Path out = dir.resolve("out.pcap");
+        Pcap.write(in, frames);
+        Pcap.write(empty, List.of());
+        DpdkNetdev p0 = open("p0", "net_pcap0,rx_pcap=" + in + ",tx_pcap=/dev/null");
+        DpdkNetdev p1 = open("p1", "net_pcap1,rx_pcap=" + empty + ",tx_pcap=" + out);
+        pump(p0, frames.size(), b -> {
+            for (int i = 0; i < b.count(); i++) {
+                DpPacket p = b.get(i);
+                assertTrue(p.pushHead(4));          // into the mbuf's headroom
+                p.move(4, 0, 12);
+                p.setU16(12, 0x8100);
+                p.setU16(14, 42);
+                p.setMac(0, 0x0a0b0c0d0e0fL);
+            }
+            p1.send(0, b, false);
+        });
+        List<byte[]> sent = Pcap.read(pcapOut(p1, out));
+        assertEquals(2, sent.size());
+        for (int i = 0; i < 2; i++) {
+            byte[] want = Pcap.tagged(frames.get(i), 42);
+            System.arraycopy(new byte[] {0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f}, 0, want, 0, 6);
+            assertArrayEquals(want, sent.get(i));
+        }
+    }
+
+    @Test
+    void packetsFromOtherPoolsAreCopiedIntoMbufs() throws Exception {
+        Path empty = dir.resolve("empty.pcap");
+        Path out = dir.resolve("out.pcap");
+        Pcap.write(empty, List.of());
+        DpdkNetdev p1 = open("p1", "net_pcap1,rx_pcap=" + empty + ",tx_pcap=" + out);
+        PacketBufferPool heapless = new PacketBufferPool("test", 64, 2048 + PacketBufferPool.HEADROOM);
+        DpPacketBatch b = new DpPacketBatch();
+        List<byte[]> frames = List.of(Pcap.udp(7, 64), Pcap.udp(8, 1514), Pcap.udp(9, 128));
+        for (byte[] f : frames) {
+            DpPacket p = heapless.alloc();
+            p.copyFrom(f, 0, f.length);
+            b.add(p);
+        }
+        assertEquals(0, p1.send(0, b, true));
+        assertEquals(0, heapless.inUse(), "the originals are freed once copied");
+        heapless.close();
+        List<byte[]> sent = Pcap.read(pcapOut(p1, out));
+        assertEquals(3, sent.size());
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(frames.get(i), sent.get(i));
+        }
+    }
+
+    @Test
+    void nullDeviceForwardsWithoutLeakingMbufs() throws Exception {
+        DpdkNetdev p0 = open("p0", "net_null0");
+        DpdkNetdev p1 = open("p1", "net_null1");
+        DpdkMempool pool = p0.mempool();
+        assertTrue(pool == p1.mempool(), "ports of one MTU share a mempool");
+        int got = pump(p0, 100_000, b -> p1.send(1, b, false));
+        assertTrue(got >= 100_000);
+        assertEquals(got, p1.stats().txPackets());
+        assertTrue(p0.carrier());
+        p0.destruct();
+        p1.destruct();
+        opened.clear();
+        assertTrue(pool.isFreed(), "pool freed: every mbuf came back");
+    }
+
+    @Test
+    void reconfigureChangesQueuesAndMtu() throws Exception {
+        DpdkNetdev p0 = open("p0", Map.of("dpdk-devargs", "net_null0", "n_rxq", "2"));
+        assertEquals(2, p0.nRxq());
+        DpdkMempool before = p0.mempool();
+        p0.setConfig(Map.of("dpdk-devargs", "net_null0", "n_rxq", "4"));
+        assertTrue(p0.isReconfigureRequired());
+        assertEquals(2, p0.nRxq(), "nothing changes before the datapath lets go");
+        assertTrue(p0.setMtu(9000));
+        p0.reconfigure();
+        assertFalse(p0.isReconfigureRequired());
+        assertEquals(4, p0.nRxq());
+        assertEquals(9000, p0.mtu());
+        assertEquals(9216, p0.mempool().dataRoom());
+        assertTrue(before.isFreed(), "the 1500-byte pool went with its last port");
+        assertEquals("4", p0.status().get("n_rxq"));
+        assertFalse(p0.setMtu(20), "an MTU below 68 is refused");
+    }
+
+    @Test
+    void devargsChangeMovesToTheNewDevice() throws Exception {
+        DpdkNetdev p0 = open("p0", "net_null0");
+        p0.setConfig(Map.of("dpdk-devargs", "net_null5"));
+        assertTrue(p0.isReconfigureRequired());
+        p0.reconfigure();
+        assertEquals("net_null5", p0.devargs());
+        // net_null0 was detached: another port can take it.
+        open("p1", "net_null0");
+    }
+
+    @Test
+    void badOptionsGiveOpenVswitchErrors() throws Exception {
+        NetdevException e = assertThrows(NetdevException.class, () -> open("dpdk0", Map.of()));
+        assertEquals("'dpdk0' is missing 'options:dpdk-devargs'. The old 'dpdk<port_id>' names are not supported",
+                e.getMessage());
+        e = assertThrows(NetdevException.class, () -> open("dpdk0", "net_bogus0"));
+        assertEquals("Error attaching device 'net_bogus0' to DPDK", e.getMessage());
+        e = assertThrows(NetdevException.class, () -> open("p9", "net_pcap9,rx_pcap=/nonexistent/x.pcap"));
+        assertEquals("Error attaching device 'net_pcap9,rx_pcap=/nonexistent/x.pcap' to DPDK", e.getMessage());
+        open("p0", "net_null0");
+        e = assertThrows(NetdevException.class, () -> open("p2", "net_null0"));
+        assertEquals("'p2' is trying to use device 'net_null0' which is already in use by 'p0'", e.getMessage());
+    }
+
+    @Test
+    void adminStateDownDropsAndCounts() throws Exception {
+        DpdkNetdev p0 = open("p0", "net_null0");
+        DpdkNetdev p1 = open("p1", "net_null1");
+        p1.setAdminState(false);
+        assertFalse(p1.carrier());
+        int got = pump(p0, 64, b -> p1.send(0, b, false));
+        assertEquals(got, p1.stats().txDropped());
+        assertEquals(0, p1.stats().txPackets());
+        p1.setAdminState(true);
+        assertTrue(p1.carrier());
+    }
+
+    @Test
+    void mempoolInfoIsDpdksDump() throws Exception {
+        DpdkNetdev p0 = open("p0", "net_null0");
+        String dump = p0.mempool().dump();
+        assertTrue(dump.startsWith("mempool <" + p0.mempool().name() + ">@0x"), dump);
+        assertTrue(dump.contains("populated_size=" + p0.mempool().size()), dump);
+    }
+}

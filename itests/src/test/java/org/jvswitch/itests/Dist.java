@@ -1,0 +1,100 @@
+package org.jvswitch.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One running distribution with a var directory of its own, and the real Open vSwitch clients
+ * pointed at it (OVS_RUNDIR). {@link #close()} stops it, and kills it by its pid if it would not.
+ */
+final class Dist implements AutoCloseable {
+    static final Path DIST = Path.of(System.getProperty("jvswitch.dist", "../runtime/target/jvswitch"));
+
+    record Result(int rc, String out, String err) {
+    }
+
+    final Path var;
+
+    private Dist(Path var) {
+        this.var = var;
+    }
+
+    static Dist start(String prefix) throws Exception {
+        Dist d = new Dist(Files.createTempDirectory(prefix));
+        Result r = d.jvswitch("start");
+        if (r.rc() != 0) {
+            d.close();
+        }
+        assertEquals(0, r.rc(), r.out() + r.err());
+        return d;
+    }
+
+    Result run(String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("JVSWITCH_VAR", var.toString());
+        pb.environment().put("OVS_RUNDIR", var.resolve("run").toString());
+        Path out = Files.createTempFile("out", ".txt");
+        Path err = Files.createTempFile("err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + List.of(cmd));
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    Result jvswitch(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/jvswitch").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd.toArray(new String[0]));
+    }
+
+    /** Runs a real Open vSwitch client (ovs-vsctl, ovs-ofctl, ovs-appctl) and asserts it succeeded. */
+    String ovs(String... cmd) throws Exception {
+        Result r = run(cmd);
+        assertEquals(0, r.rc(), List.of(cmd) + ": " + r.out() + r.err());
+        return r.out();
+    }
+
+    /** Runs {@code cmd} until its output satisfies {@code ok} (20 s at most). */
+    String await(Predicate<String> ok, String... cmd) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        Result r;
+        do {
+            r = run(cmd);
+            if (r.rc() == 0 && ok.test(r.out())) {
+                return r.out();
+            }
+            Thread.sleep(100);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError(List.of(cmd) + " printed " + r.out() + r.err());
+    }
+
+    String log() throws IOException {
+        return Files.readString(var.resolve("log/jvswitch.log"), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws Exception {
+        jvswitch("stop");
+        Path pidfile = var.resolve("run/ovs-vswitchd.pid");
+        if (Files.exists(pidfile)) {
+            String pid = Files.readString(pidfile).trim();
+            if (!pid.isEmpty()) {
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+}
