@@ -93,10 +93,10 @@ configure() {
 # Prints "<packets> <cycles per packet as pmd-stats-show says>" for the PMD on core 1.
 measure() {
   sleep 3   # warm up: JIT, caches, megaflows
-  ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
+  ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-stats-clear >/dev/null
   sleep "$secs"
   local stats
-  stats=$(ovs-appctl dpif-netdev/pmd-stats-show -pmd 1)
+  stats=$(ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-stats-show -pmd 1)
   echo "$stats" >&2
   echo "$(echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}') $(echo "$stats" | awk '/avg cycles per packet/ {print $5; exit}')"
 }
@@ -104,6 +104,7 @@ measure() {
 mhz=$(awk -F': *' '/^processor/ { p = $2 } /^cpu MHz/ && p == 1 { print $2; exit }' /proc/cpuinfo)
 [ -n "$mhz" ] || mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
 
+appctl_target=()
 echo "== jvswitch: p0=$src rules=$rules" >&2
 export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
 mkdir -p "$JVSWITCH_VAR"
@@ -128,14 +129,16 @@ if [ "$compare" -eq 1 ]; then
       --log-file="$ovs/ovsdb-server.log" --detach --no-chdir
     pids+=("$(cat "$ovs/ovsdb-server.pid")")
     ovs-vsctl --no-wait init
+    # The DPDK build names its control socket after itself: give it the usual name.
     "$ovs_dpdk" "unix:$ovs/db.sock" --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" \
-      --detach --no-chdir
+      --unixctl="$ovs/ovs-vswitchd.ctl" --detach --no-chdir
+    appctl_target=(-t "$ovs/ovs-vswitchd.ctl")
     pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
     configure "ovs-p2p-$$"
     read -r opkts ocpp < <(measure)
-    ovs-appctl exit >/dev/null 2>&1 || true
+    ovs-appctl "${appctl_target[@]}" exit >/dev/null 2>&1 || true
     ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
-    ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+    ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
     line="$line ovs_mpps=$ompps ovs_cycles_per_pkt=$ocpp ratio=$ratio"
   fi
 fi

@@ -392,7 +392,7 @@ final class DpNetdev implements Dpif {
         processors.add(controlProcessor);
         for (PacketProcessor p : processors) {
             long[] s = p.stats.read();
-            hit += s[PmdPerfStats.EXACT_HIT] + s[PmdPerfStats.SMC_HIT] + s[PmdPerfStats.MASKED_HIT];
+            hit += s[PmdPerfStats.EXACT_HIT] + s[PmdPerfStats.SMC_HIT] + s[PmdPerfStats.MASKED_HIT] + s[PmdPerfStats.SIMPLE_HIT];
             missed += s[PmdPerfStats.MISS] + s[PmdPerfStats.LOST];
             lost += s[PmdPerfStats.LOST];
         }

@@ -22,6 +22,8 @@ final class Dpcls {
             org.jvswitch.api.dpif.DpActions.DROP);
 
     private volatile Subtable[] subtables = new Subtable[0];
+    /** The simple-match view of the same flows, maintained with them. */
+    final SimpleMatch simple = new SimpleMatch();
     /** Live flows, maintained by writers. */
     private volatile int size;
 
@@ -60,6 +62,7 @@ final class Dpcls {
 
     synchronized void insert(Megaflow flow) {
         size++;
+        simple.added(flow);
         Subtable table = null;
         for (Subtable t : subtables) {
             if (Arrays.equals(t.mask.w, flow.mask.w)) {
@@ -85,6 +88,7 @@ final class Dpcls {
                 boolean removed = t.remove(flow);
                 if (removed) {
                     size--;
+                    simple.removed(flow);
                 }
                 if (t.live == 0) {
                     Subtable[] shrunk = new Subtable[subtables.length - 1];
@@ -106,6 +110,7 @@ final class Dpcls {
         }
         subtables = new Subtable[0];
         size = 0;
+        simple.clear();
         return all;
     }
 

@@ -96,7 +96,7 @@ final class DpifNetdevCommands {
               .append(fmt(total > 0 ? (total + s[PmdPerfStats.RECIRC]) / (double) total : 0)).append('\n');
             sb.append("  phwol hits: 0\n");
             sb.append("  mfex opt hits: 0\n");
-            sb.append("  simple match hits: 0\n");
+            sb.append("  simple match hits: ").append(s[PmdPerfStats.SIMPLE_HIT]).append('\n');
             sb.append("  emc hits: ").append(s[PmdPerfStats.EXACT_HIT]).append('\n');
             sb.append("  smc hits: ").append(s[PmdPerfStats.SMC_HIT]).append('\n');
             sb.append("  megaflow hits: ").append(s[PmdPerfStats.MASKED_HIT]).append('\n');
@@ -235,7 +235,8 @@ final class DpifNetdevCommands {
             sb.append(String.format(Locale.ROOT, "  Datapath passes:    %12d  (%.2f passes/pkt)%n", passes, (double) passes / rx));
             sb.append(String.format(Locale.ROOT, "  - PHWOL hits:       %12d  (%5.1f %%)%n", 0, 0.0));
             sb.append(String.format(Locale.ROOT, "  - MFEX Opt hits:    %12d  (%5.1f %%)%n", 0, 0.0));
-            sb.append(String.format(Locale.ROOT, "  - Simple Match hits:%12d  (%5.1f %%)%n", 0, 0.0));
+            sb.append(String.format(Locale.ROOT, "  - Simple Match hits:%12d  (%5.1f %%)%n", s[PmdPerfStats.SIMPLE_HIT],
+                    100.0 * s[PmdPerfStats.SIMPLE_HIT] / passes));
             sb.append(String.format(Locale.ROOT, "  - EMC hits:         %12d  (%5.1f %%)%n", s[PmdPerfStats.EXACT_HIT],
                     100.0 * s[PmdPerfStats.EXACT_HIT] / passes));
             sb.append(String.format(Locale.ROOT, "  - SMC hits:         %12d  (%5.1f %%)%n", s[PmdPerfStats.SMC_HIT],

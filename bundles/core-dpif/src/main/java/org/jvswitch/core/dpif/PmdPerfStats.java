@@ -26,7 +26,8 @@ final class PmdPerfStats {
     static final int SLEEP_ITERS = 14;
     static final int CYCLES_SLEEP = 15;
     static final int CYCLES_UPCALL = 16;
-    static final int N = 17;
+    static final int SIMPLE_HIT = 17;
+    static final int N = 18;
 
     private static final VarHandle ELEM = MethodHandles.arrayElementVarHandle(long[].class);
 

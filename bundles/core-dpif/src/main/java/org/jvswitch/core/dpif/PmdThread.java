@@ -114,6 +114,7 @@ final class PmdThread implements Runnable {
         int loadedTxq = -1;
         long idleSleepNanos = 0;
         long lastRank = System.nanoTime();
+        long now = lastRank;
         try {
             while (!exit) {
                 DpPort[] ports = portTable;
@@ -126,22 +127,29 @@ final class PmdThread implements Runnable {
                     loadedTxq = txq;
                 }
                 RxqPoll[] list = polls;
-                long t0 = System.nanoTime();
+                // One clock read per busy queue (and one per idle iteration): each read ends one
+                // queue's measured time and starts the next.
+                long t0 = now;
                 int got = 0;
                 for (RxqPoll poll : list) {
                     int n = poll.rxq.recv(batch);
                     if (n > 0) {
-                        long b0 = System.nanoTime();
+                        processor.setClock(now);
                         processor.input(batch, poll.port.portNo);
                         processor.flush();
-                        poll.busyNanos += System.nanoTime() - b0;
+                        long t = System.nanoTime();
+                        poll.busyNanos += t - now;
+                        now = t;
                         got += n;
                     }
                 }
                 if (processor.output.hasPending()) {
                     processor.flush();   // batches held back by tx-flush-interval
                 }
-                long t1 = System.nanoTime();
+                if (got == 0) {
+                    now = System.nanoTime();
+                }
+                long t1 = now;
                 processor.stats.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
                 processor.stats.add(got > 0 ? PmdPerfStats.BUSY_ITERS : PmdPerfStats.IDLE_ITERS, 1);
                 seq++;
@@ -151,6 +159,9 @@ final class PmdThread implements Runnable {
                 }
                 if (got == 0) {
                     idleSleepNanos = idle(idleSleepNanos);
+                    if (idleSleepNanos != 0 || !isPmd()) {
+                        now = System.nanoTime();   // the sleep is not the next iteration's work
+                    }
                 } else {
                     idleSleepNanos = 0;
                 }

@@ -194,7 +194,35 @@ final class Dpdk {
     static Dpdk load(Path shim) {
         // Arena.global(): DPDK's libraries cannot be unloaded once EAL ran (it keeps threads and
         // memory); the shim is tiny and stateless.
-        return new Dpdk(SymbolLookup.libraryLookup(shim, Arena.global()));
+        Dpdk d = new Dpdk(SymbolLookup.libraryLookup(shim, Arena.global()));
+        loaded = d;
+        return d;
+    }
+
+    private static volatile Dpdk loaded;
+
+    /** The bindings this bundle generation loaded (for {@link Burst}'s constants). */
+    static Dpdk loaded() {
+        Dpdk d = loaded;
+        if (d == null) {
+            throw new IllegalStateException("DPDK not loaded");
+        }
+        return d;
+    }
+
+    /**
+     * The per-burst calls as static finals: constants to the JIT, which then inlines the
+     * downcall into the polling loop instead of going through a method handle per call. Loaded
+     * on first use, after {@link #load}.
+     */
+    static final class Burst {
+        static final MethodHandle RX = loaded().rxBurst;
+        static final MethodHandle TX = loaded().txBurst;
+        static final MethodHandle FREE = loaded().freeBulk;
+        static final MethodHandle ALLOC = loaded().allocBulk;
+
+        private Burst() {
+        }
     }
 
     /**

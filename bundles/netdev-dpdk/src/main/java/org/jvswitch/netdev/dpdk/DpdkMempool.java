@@ -96,8 +96,13 @@ final class DpdkMempool implements MbufPool {
     @SuppressWarnings("unused") // called from DPDK, on this thread, inside indexMbufs
     private void indexOne(MemorySegment pool, MemorySegment opaque, MemorySegment obj, int idx) {
         if (idx >= 0 && idx < handles.length) {
-            Dpdk.ALL.set(JAVA_LONG, obj.address() + Dpdk.MBUF_SIZE, idx);
-            handles[idx] = new DpPacket();
+            long m = obj.address();
+            Dpdk.ALL.set(JAVA_LONG, m + Dpdk.MBUF_SIZE, idx);
+            // A direct mbuf keeps its buffer for life: bind its handle once, here.
+            DpPacket p = new DpPacket();
+            p.bind(Dpdk.ALL, Dpdk.ALL.get(JAVA_LONG, m + Dpdk.MBUF_BUF_ADDR),
+                    Dpdk.ALL.get(JAVA_SHORT, m + Dpdk.MBUF_BUF_LEN) & 0xffff, Dpdk.HEADROOM, this, m);
+            handles[idx] = p;
         }
     }
 
@@ -111,10 +116,7 @@ final class DpdkMempool implements MbufPool {
     public DpPacket packet(long mbuf) {
         MemorySegment all = Dpdk.ALL;
         DpPacket p = handles[(int) all.get(JAVA_LONG, mbuf + Dpdk.MBUF_SIZE)];
-        long buf = all.get(JAVA_LONG, mbuf + Dpdk.MBUF_BUF_ADDR);
-        int off = all.get(JAVA_SHORT, mbuf + Dpdk.MBUF_DATA_OFF) & 0xffff;
-        int bufLen = all.get(JAVA_SHORT, mbuf + Dpdk.MBUF_BUF_LEN) & 0xffff;
-        p.bind(all, buf, bufLen, off, this, mbuf);
+        p.reset(all.get(JAVA_SHORT, mbuf + Dpdk.MBUF_DATA_OFF) & 0xffff);
         p.setLength(all.get(JAVA_SHORT, mbuf + Dpdk.MBUF_DATA_LEN) & 0xffff);
         return p;
     }
@@ -134,7 +136,7 @@ final class DpdkMempool implements MbufPool {
     public int allocBulk(MemorySegment out, int n) {
         try {
             while (n > 0) {
-                if ((int) dpdk.allocBulk.invokeExact(mp, out, n) == 0) {
+                if ((int) Dpdk.Burst.ALLOC.invokeExact(mp, out, n) == 0) {
                     return n;
                 }
                 n /= 2;
@@ -149,7 +151,7 @@ final class DpdkMempool implements MbufPool {
     void freeMbufs(MemorySegment mbufs, int n) {
         if (n > 0) {
             try {
-                dpdk.freeBulk.invokeExact(mbufs, n);
+                Dpdk.Burst.FREE.invokeExact(mbufs, n);
             } catch (Throwable t) {
                 throw Dpdk.rethrow(t);
             }

@@ -20,7 +20,6 @@ final class DpdkRxq implements Rxq {
     private final short portId;
     private final short queueId;
     private final DpdkMempool pool;
-    private final java.lang.invoke.MethodHandle rxBurst;
     private final MemorySegment mbufs;
     private Thread lastThread;
     /** Frames dropped here (chained mbufs: larger than one buffer). Written by the polling thread. */
@@ -32,7 +31,6 @@ final class DpdkRxq implements Rxq {
         this.portId = (short) netdev.portId();
         this.queueId = (short) id;
         this.pool = netdev.mempool();
-        this.rxBurst = netdev.dpdk().rxBurst;
         // The queue lives as long as its netdev's configuration; the GC frees this with it.
         this.mbufs = Arena.ofAuto().allocate(ADDRESS, DpPacketBatch.MAX);
     }
@@ -53,7 +51,7 @@ final class DpdkRxq implements Rxq {
         }
         int n;
         try {
-            n = (short) rxBurst.invokeExact(portId, queueId, mbufs, (short) DpPacketBatch.MAX) & 0xffff;
+            n = (short) Dpdk.Burst.RX.invokeExact(portId, queueId, mbufs, (short) DpPacketBatch.MAX) & 0xffff;
         } catch (Throwable e) {
             throw Dpdk.rethrow(e);
         }

@@ -25,7 +25,6 @@ final class DpdkTxq {
     private final short portId;
     private final short queueId;
     private final DpdkMempool pool;
-    private final java.lang.invoke.MethodHandle txBurst;
     private final MemorySegment mbufs;
     private final MemorySegment copies;
     volatile long dropped;
@@ -35,7 +34,6 @@ final class DpdkTxq {
         this.portId = (short) netdev.portId();
         this.queueId = (short) id;
         this.pool = netdev.mempool();
-        this.txBurst = netdev.dpdk().txBurst;
         Arena arena = Arena.ofAuto();
         this.mbufs = arena.allocate(ADDRESS, DpPacketBatch.MAX);
         this.copies = arena.allocate(ADDRESS, DpPacketBatch.MAX);
@@ -65,7 +63,8 @@ final class DpdkTxq {
         int sent = 0;
         try {
             while (sent < cnt) {
-                int k = (short) txBurst.invokeExact(portId, queueId, mbufs.asSlice((long) sent * 8), (short) (cnt - sent)) & 0xffff;
+                MemorySegment from = sent == 0 ? mbufs : mbufs.asSlice((long) sent * 8);
+                int k = (short) Dpdk.Burst.TX.invokeExact(portId, queueId, from, (short) (cnt - sent)) & 0xffff;
                 if (k == 0) {
                     break;
                 }

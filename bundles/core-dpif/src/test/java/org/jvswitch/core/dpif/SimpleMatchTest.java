@@ -1,0 +1,167 @@
+package org.jvswitch.core.dpif;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.Dpif;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.PacketBufferPool;
+import org.jvswitch.core.registry.NetdevRegistryImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SimpleMatchTest {
+    private DpNetdevProvider provider;
+
+    @AfterEach
+    void tearDown() {
+        if (provider != null) {
+            provider.deactivate();
+        }
+    }
+
+    private static byte[] tagged(byte[] f, int tpid, int tci) {
+        byte[] t = new byte[f.length + 4];
+        System.arraycopy(f, 0, t, 0, 12);
+        t[12] = (byte) (tpid >> 8);
+        t[13] = (byte) tpid;
+        t[14] = (byte) (tci >> 8);
+        t[15] = (byte) tci;
+        System.arraycopy(f, 12, t, 16, f.length - 12);
+        return t;
+    }
+
+    private static byte[] fragment(byte[] f, int flagsOffset) {
+        byte[] c = f.clone();
+        c[20] = (byte) (flagsOffset >> 8);
+        c[21] = (byte) flagsOffset;
+        return c;
+    }
+
+    private static byte[] withType(byte[] f, int type) {
+        byte[] c = f.clone();
+        c[12] = (byte) (type >> 8);
+        c[13] = (byte) type;
+        return c;
+    }
+
+    @Test
+    void extractsTheSameWordsAsTheFullFlowKey() {
+        byte[] udp = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        List<byte[]> frames = new ArrayList<>(List.of(udp, fragment(udp, 0x2000), fragment(udp, 0x0010),
+                fragment(udp, 0x4000), tagged(udp, 0x8100, 0x2064), tagged(tagged(udp, 0x8100, 7), 0x88a8, 9),
+                tagged(fragment(udp, 0x2000), 0x8100, 5), withType(udp, 0x0806), withType(udp, 0x0042),
+                withType(udp, 0x86dd), new byte[10], java.util.Arrays.copyOf(tagged(udp, 0x8100, 3), 16),
+                java.util.Arrays.copyOf(udp, 30)));
+        try (PacketBufferPool pool = new PacketBufferPool("t", 4, 2048)) {
+            for (byte[] f : frames) {
+                DpPacket p = pool.alloc();
+                p.copyFrom(f, 0, f.length);
+                FlowKey k = new FlowKey();
+                k.extract(p, 7);
+                int l3 = p.l3Ofs;
+                long w0 = SimpleMatch.extractW0(p, 7);
+                if (w0 != -1) {
+                    assertEquals(k.w[0], w0, "word 0 of " + f.length + "-byte frame");
+                    assertEquals(l3, p.l3Ofs);
+                    long w4 = SimpleMatch.extractFragW4(p, w0);
+                    if (w4 != -1) {
+                        assertEquals(k.w[4] & (0xffL << 32), w4, "fragment bits");
+                    } else {
+                        assertEquals(0x86dd, k.dlType());
+                    }
+                } else {
+                    assertTrue(f.length < 22, "only truncated tags fall back");
+                }
+                p.free();
+            }
+        }
+    }
+
+    private static void await(BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!cond.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private String pmdStats() throws Exception {
+        return new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals("dpif-netdev/pmd-stats-show"))
+                .findFirst().orElseThrow().execute(List.of());
+    }
+
+    @Test
+    void portsWithOnlySimpleFlowsSkipTheCachesUntilAnotherKindOfFlowArrives() throws Exception {
+        NetdevRegistryImpl registry = new NetdevRegistryImpl();
+        registry.addProvider(new QueueNetdev.Provider("q", false), Map.of());
+        provider = new DpNetdevProvider(registry);
+        Dpif dp = provider.open("ovs-netdev");
+        dp.setConfig(Map.of("emc-insert-inv-prob", "1"));
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
+        int pa = dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        int pc = dp.portAdd(c, -1);
+        // Like "in_port=a,actions=b" plus fragments of IP to c: masks of dl_type and frag only,
+        // except for ARP, which gets an address in its mask (not a simple flow).
+        dp.setUpcallHandler((packet, key, mask) -> {
+            mask.setDlType(0xffff);
+            if (key.dlType() == 0x0806) {
+                mask.setDlDst(-1L);
+                return DpActions.builder().output(pb).build();
+            }
+            mask.w[4] |= 0xffL << 32;
+            return DpActions.builder().output(key.nwFrag() != 0 ? pc : pb).build();
+        });
+        byte[] udp = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        byte[] frag = fragment(udp, 0x2000);
+        a.offer(udp);
+        a.offer(frag);
+        await(() -> b.sent().size() == 1 && c.sent().size() == 1, "the first two, through upcalls");
+        for (int i = 0; i < 49; i++) {
+            a.offer(udp);
+            a.offer(frag);
+        }
+        await(() -> b.sent().size() == 50 && c.sent().size() == 50, "50 out of b, 50 out of c");
+        assertArrayEquals(udp, b.sent().get(49));
+        assertArrayEquals(frag, c.sent().get(49));
+        String stats = pmdStats();
+        assertTrue(stats.contains("  simple match hits: 98\n  emc hits: 0\n"), stats);
+        assertTrue(stats.contains("  miss with success upcall: 2\n"), stats);
+
+        byte[] arp = withType(udp, 0x0806);
+        a.offer(arp);
+        await(() -> b.sent().size() == 51, "the ARP frame");
+        for (int i = 0; i < 10; i++) {
+            a.offer(udp);
+        }
+        await(() -> b.sent().size() == 61, "10 more");
+        stats = pmdStats();
+        assertTrue(stats.contains("  simple match hits: 98\n"), "port a has a non-simple flow now: " + stats);
+        assertTrue(stats.contains("  miss with success upcall: 3\n"), stats);
+        assertEquals(3, dp.flowDump().size());
+        // Remove the ARP flow: the port is simple again.
+        for (var f : dp.flowDump()) {
+            if (f.key().dlType() == 0x0806) {
+                assertTrue(dp.flowDel(f.key(), f.mask()));
+            }
+        }
+        for (int i = 0; i < 10; i++) {
+            a.offer(udp);
+        }
+        await(() -> b.sent().size() == 71, "10 more");
+        assertTrue(pmdStats().contains("  simple match hits: 108\n"), pmdStats());
+    }
+}
