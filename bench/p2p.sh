@@ -12,7 +12,7 @@
 # Usage: bench/p2p.sh [--flows N] [--rules inport|l3|l2] [--compare-ovs] [--seconds S]
 #   inport: in_port=1,actions=output:2
 #   l3:     ip,in_port=1,nw_dst=10.1.0.1,actions=output:2 (one megaflow; every packet is looked up)
-#   l2:     inport plus a priority=100 decoy dl_src=02:de:ad:be:ef:01,actions=drop, so that each
+#   l2:     inport plus a higher-priority (40000) decoy dl_src=02:de:ad:be:ef:01,actions=drop, so that each
 #           flow (each has its own source MAC) gets its own megaflow
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -75,7 +75,7 @@ flow_rules=()
 case "$rules" in
   inport) flow_rules=("in_port=1,actions=output:2") ;;
   l3) flow_rules=("ip,in_port=1,nw_dst=10.1.0.1,actions=output:2") ;;
-  l2) flow_rules=("in_port=1,actions=output:2" "priority=100,dl_src=02:de:ad:be:ef:01,actions=drop") ;;
+  l2) flow_rules=("in_port=1,actions=output:2" "priority=40000,dl_src=02:de:ad:be:ef:01,actions=drop") ;;
 esac
 
 # Sets up the bridge with the client environment already pointing at a switch.

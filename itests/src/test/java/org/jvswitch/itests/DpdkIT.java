@@ -105,10 +105,29 @@ class DpdkIT {
             String before = d.ovs("ovs-appctl", "netdev-dpdk/get-mempool-info", "out1");
             assertTrue(before.startsWith("mempool <jvs_2048_0_"), before);
 
+            // Commands: the admin state, and detach refused for a device in use.
+            assertEquals("OK\n", d.ovs("ovs-appctl", "netdev-dpdk/set-admin-state", "out3", "down"));
+            d.await(out -> out.equals("down\n"), VSCTL, "get", "Interface", "out3", "link_state");
+            assertEquals("OK\n", d.ovs("ovs-appctl", "netdev-dpdk/set-admin-state", "out3", "up"));
+            Dist.Result bad = d.run("ovs-appctl", "netdev-dpdk/set-admin-state", "nosuch", "up");
+            assertTrue(bad.err().contains("Not a DPDK Interface"), bad.err());
+            Dist.Result busy = d.run("ovs-appctl", "netdev-dpdk/detach", "net_pcap1");
+            assertTrue(busy.err().contains("Device 'net_pcap1' is being used by the following interfaces: out1. "
+                    + "Remove them before detaching."), busy.err());
+
+            // Another bridge whose PMD port generates traffic to a sink: it must keep forwarding
+            // while the dpdk bundle is stopped.
+            d.ovs(VSCTL, "--timeout=20", "add-br", "br1", "--", "set", "bridge", "br1", "datapath_type=netdev",
+                    "--", "add-port", "br1", "sink", "--", "set", "Interface", "sink", "type=dummy", "options:tx-keep=false",
+                    "--", "add-port", "br1", "gen", "--", "set", "Interface", "gen", "type=dummy-pmd",
+                    "options:gen-flows=1", "options:gen-dst=ff:ff:ff:ff:ff:ff", "options:tx-keep=false");
+
             // Stop the bundle: the ports are closed (the pcap driver flushes its files), every
             // mbuf returns and each mempool is freed.
             String id = bundleId(d, "jvswitch-netdev-dpdk");
             assertEquals(0, d.jvswitch("shell", "stop " + id).rc());
+            long sunk = txPackets(d.await(out -> txPackets(out) > 0, VSCTL, "get", "Interface", "sink", "statistics"));
+            d.await(out -> txPackets(out) > sunk, VSCTL, "get", "Interface", "sink", "statistics");
             String err = d.ovs(VSCTL, "get", "Interface", "out1", "error");
             assertTrue(err.contains("could not create netdev out1 of unknown type dpdk"), err);
             String log = d.log();

@@ -302,12 +302,9 @@ final class OfprotoDpif implements Ofproto {
         ofKey.copyFrom(key);
         ofKey.setInPort(in.ofport());
         long[] mw = mask.w;
+        long[] kw = ofKey.w;
         for (OfRule r : table.rules()) {
-            long[] rw = r.mask.w;
-            for (int i = 0; i < FlowKey.WORDS; i++) {
-                mw[i] |= rw[i];
-            }
-            if (r.matches(ofKey)) {
+            if (matchesStaged(r, kw, mw)) {
                 DpActions actions = new Xlate(in, key, mask).run(r.actions);
                 FlowKey masked = new FlowKey();
                 masked.setMasked(key, mask);
@@ -318,6 +315,45 @@ final class OfprotoDpif implements Ofproto {
             }
         }
         return DpActions.DROP;
+    }
+
+    /**
+     * The bits of each {@link FlowKey} word that belong to each lookup stage, in the order Open
+     * vSwitch's classifier checks them: metadata (in_port, recirc_id, mark), L2 (Ethernet, VLAN),
+     * L3 (network header), L4 (transport, TCP flags, neighbour discovery).
+     */
+    private static final long[][] STAGES = {
+        {0xffffffff00000000L, 0, 0, 0, 0, 0, 0, 0, 0, 0xffffffff00000000L, 0xffffffff00000000L, 0, 0, 0},
+        {0x00000000ffffffffL, -1L, -1L, 0, 0, 0, 0, 0, 0, 0x00000000ffff0000L, 0, 0, 0, 0},
+        {0, 0, 0, -1L, 0xffffffff00000000L, -1L, -1L, -1L, -1L, 0, 0x00000000ffffffffL, 0, 0, 0},
+        {0, 0, 0, 0, 0x00000000ffffffffL, 0, 0, 0, 0, 0x000000000000ffffL, 0, -1L, -1L, -1L},
+    };
+
+    /**
+     * Checks {@code r} against the packet stage by stage (Open vSwitch's staged lookup) and adds
+     * to {@code mw} only the rule's bits of the stages it examined: a rule the packet fails on its
+     * in_port costs the megaflow nothing but the in_port, so ports that no rule of another port's
+     * concerns keep wide flows.
+     */
+    private static boolean matchesStaged(OfRule r, long[] kw, long[] mw) {
+        long[] rw = r.mask.w;
+        long[] rm = r.match.w;
+        for (long[] stage : STAGES) {
+            boolean ok = true;
+            for (int i = 0; i < FlowKey.WORDS; i++) {
+                long bits = rw[i] & stage[i];
+                if (bits != 0) {
+                    mw[i] |= bits;
+                    if ((kw[i] & bits) != (rm[i] & bits)) {
+                        ok = false;
+                    }
+                }
+            }
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One translation's state: the packet as the actions have changed it, and what was emitted. */

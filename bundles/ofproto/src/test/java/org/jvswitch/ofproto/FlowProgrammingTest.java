@@ -241,6 +241,31 @@ class FlowProgrammingTest {
     }
 
     @Test
+    void aRuleFailedOnAnEarlyStageAddsOnlyThatStageToTheMegaflow() throws Exception {
+        ok("del-flows", "BR");
+        ok("add-flow", "BR", "ip,in_port=1,nw_dst=10.1.0.1,actions=output:7");
+        // From LOCAL: the rule fails on in_port, so only in_port (and nothing of L2 or L3) is
+        // in the mask, as Open vSwitch's staged lookup leaves it: one megaflow for the port.
+        FlowKey mask = new FlowKey();
+        assertEquals(DpActions.DROP, upcall(ipKey(ODP_LOCAL, 0x0a000001, 0x0a010001, 17, 1, 2), mask));
+        FlowKey inPortOnly = new FlowKey();
+        inPortOnly.setInPort(-1);
+        assertEquals(inPortOnly, mask);
+        // From p1 to another address: in_port and the Ethernet type pass, the L3 stage fails.
+        mask = new FlowKey();
+        assertEquals(DpActions.DROP, upcall(ipKey(ODP_P1, 0x0a000001, 0x0a090909, 17, 1, 2), mask));
+        assertEquals(-1, mask.inPort());
+        assertEquals(0xffff, mask.dlType());
+        assertEquals(0xffffffff, mask.nwDst());
+        assertEquals(0, mask.nwSrc());
+        assertEquals(0, mask.tpDst());
+        // And the packet the rule is for.
+        mask = new FlowKey();
+        assertEquals(String.valueOf(ODP_P2), upcall(ipKey(ODP_P1, 0x0a000001, 0x0a010001, 17, 1, 2), mask).toString());
+        assertEquals(0xffffffff, mask.nwDst());
+    }
+
+    @Test
     void vlanL2AndL4ActionsBecomeDatapathActions() throws Exception {
         ok("add-flow", "BR", "in_port=7,dl_vlan=10,actions=mod_vlan_vid:20,output:1,strip_vlan,output:LOCAL");
         ok("add-flow", "BR", "in_port=1,tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_dl_dst:50:54:00:00:00:02,IN_PORT,ALL");

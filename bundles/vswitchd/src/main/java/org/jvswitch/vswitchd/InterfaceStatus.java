@@ -26,7 +26,11 @@ final class InterfaceStatus {
         c.put("link_state", Set.of(netdev.carrier() ? "up" : "down"));
         c.put("mac_in_use", Set.of(FlowKey.formatMac(netdev.mac())));
         c.put("mtu", Set.of((long) netdev.mtu()));
-        c.put("statistics", statistics(netdev.stats()));
+        Map<String, Long> stats = statistics(netdev.stats());
+        for (Map.Entry<String, Long> e : netdev.customStats().entrySet()) {
+            stats.putIfAbsent(e.getKey(), e.getValue());
+        }
+        c.put("statistics", stats);
         c.put("status", new TreeMap<>(netdev.status()));
         return c;
     }

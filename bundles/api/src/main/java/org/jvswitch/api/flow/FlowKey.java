@@ -86,29 +86,37 @@ public final class FlowKey {
      * 5-tuple rather than the whole miniflow. Equal keys hash equal; a collision costs one compare.
      */
     public int hash() {
-        // Fold, then one multiply: the words differ in independent bits, and a collision only
-        // costs a compare.
+        // Fold the rotated words, then a full finalizer: the fold costs one instruction a word,
+        // the finalizer spreads every bit over the table index (a collision only costs a compare).
         long h = w[0] ^ Long.rotateLeft(w[1], 17) ^ Long.rotateLeft(w[2], 37) ^ w[3]
                 ^ Long.rotateLeft(w[4], 11) ^ w[6] ^ Long.rotateLeft(w[8], 23) ^ w[9];
-        h *= 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 32) ^ (int) (h >>> 7);
+        return fmix(h);
     }
 
-    private static long mix(long h, long v) {
-        h = (h ^ v) * 0xff51afd7ed558ccdL;
-        return h ^ (h >>> 33);
-    }
-
-    /** Hash over the words listed in {@code words} of {@code key & mask} (a classifier subtable's hash). */
+    /**
+     * Hash over the words listed in {@code words} of {@code key & mask} (a classifier subtable's
+     * hash): each word rotated by its own amount and folded in, then one finalizer, so the words
+     * are independent loads and the dependency chain does not grow with the mask.
+     */
     public static int hashMasked(FlowKey key, FlowKey mask, int[] words) {
-        long h = 0x9E3779B97F4A7C15L;
+        long h = 0;
         long[] k = key.w;
         long[] m = mask.w;
         for (int i = 0; i < words.length; i++) {
             int j = words[i];
-            h = mix(h, k[j] & m[j]);
+            h ^= Long.rotateLeft(k[j] & m[j], j * 23);
         }
-        return (int) h ^ (int) (h >>> 32);
+        return fmix(h);
+    }
+
+    /** MurmurHash3's 64-bit finalizer: every input bit reaches every output bit. */
+    private static int fmix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h;
     }
 
     /** True if {@code key & mask} equals this masked key on the listed words (the others are zero in the mask). */
@@ -158,6 +166,22 @@ public final class FlowKey {
      * the fields they would fill at zero; never reads past the packet and never throws.
      */
     public void extract(DpPacket p, int inPort) {
+        extract(p, inPort, EXTRACT_ALL);
+    }
+
+    /** {@link #extract(DpPacket, int, int)} level: Ethernet and VLAN only (words 0, 1, 2, 9, 10). */
+    public static final int EXTRACT_L2 = 0;
+    /** Level: also the network header (IPv4, IPv6 with its extension headers, ARP), no transport ports. */
+    public static final int EXTRACT_L3 = 1;
+    /** Level: every field, as {@link #extract(DpPacket, int)}. */
+    public static final int EXTRACT_ALL = 2;
+
+    /**
+     * Parses only as deep as {@code level}: the fields below it stay zero and, below
+     * {@link #EXTRACT_ALL}, {@code p.l4Ofs} stays -1. For a datapath that knows every flow of a
+     * port needs no more (the words the flows' masks cover), this is the same key at less cost.
+     */
+    public void extract(DpPacket p, int inPort, int level) {
         clear();
         p.l3Ofs = -1;
         p.l4Ofs = -1;
@@ -168,10 +192,20 @@ public final class FlowKey {
         if (len < 14) {
             return;
         }
-        w[1] = p.getMac(0);
-        w[2] = p.getMac(6);
         int off = 12;
-        int type = p.getU16(off);
+        int type;
+        if (len >= 16) {
+            // Both addresses and the type in two loads.
+            long a = p.getI64(0);
+            long b = p.getI64(8);
+            w[1] = a >>> 16;
+            w[2] = ((a & 0xffff) << 32) | (b >>> 32);
+            type = (int) (b >>> 16) & 0xffff;
+        } else {
+            w[1] = p.getMac(0);
+            w[2] = p.getMac(6);
+            type = p.getU16(off);
+        }
         if (type == ETH_TYPE_VLAN || type == ETH_TYPE_VLAN_8021AD) {
             if (len < off + 6) {
                 return;
@@ -194,15 +228,19 @@ public final class FlowKey {
         }
         setDlType(type);
         p.l3Ofs = off;
+        if (level == EXTRACT_L2) {
+            return;
+        }
+        boolean l4 = level == EXTRACT_ALL;
         switch (type) {
-            case ETH_TYPE_IP -> extractIpv4(p, off, len);
-            case ETH_TYPE_IPV6 -> extractIpv6(p, off, len);
+            case ETH_TYPE_IP -> extractIpv4(p, off, len, l4);
+            case ETH_TYPE_IPV6 -> extractIpv6(p, off, len, l4);
             case ETH_TYPE_ARP -> extractArp(p, off, len);
             default -> { }
         }
     }
 
-    private void extractIpv4(DpPacket p, int off, int len) {
+    private void extractIpv4(DpPacket p, int off, int len, boolean l4) {
         if (len < off + 20) {
             return;
         }
@@ -224,13 +262,13 @@ public final class FlowKey {
             frag = FRAG_ANY | ((fragField & 0x1fff) != 0 ? FRAG_LATER : 0);
         }
         long w4 = ((long) proto << 56) | ((long) tos << 48) | ((long) ttl << 40) | ((long) frag << 32);
-        if ((frag & FRAG_LATER) == 0) {
+        if ((frag & FRAG_LATER) == 0 && l4) {
             w4 |= transport(p, off + ihl, len, proto);
         }
         w[4] = w4;
     }
 
-    private void extractIpv6(DpPacket p, int off, int len) {
+    private void extractIpv6(DpPacket p, int off, int len, boolean l4) {
         if (len < off + 40) {
             return;
         }
@@ -275,7 +313,7 @@ public final class FlowKey {
             }
         }
         long w4 = ((long) next << 56) | ((long) tos << 48) | ((long) hlim << 40) | ((long) frag << 32);
-        if ((frag & FRAG_LATER) == 0 && off <= len) {
+        if ((frag & FRAG_LATER) == 0 && off <= len && l4) {
             w4 |= transport(p, off, len, next);
             if (next == 58) {
                 extractNd(p, off, len);

@@ -57,6 +57,15 @@ public interface Netdev {
     /** Counters; feeds {@code Interface.statistics}. Called from the control thread. */
     NetdevStats stats();
 
+    /**
+     * Counters the device keeps beyond {@link #stats()} (DPDK's extended statistics, the
+     * switch's own drop reasons), by name; they join {@code Interface.statistics} as Open
+     * vSwitch's custom statistics do. Called from the control thread; may be empty.
+     */
+    default Map<String, Long> customStats() {
+        return Map.of();
+    }
+
     /** Type-specific status for {@code Interface.status}; may be empty. */
     default Map<String, String> status() {
         return Map.of();

@@ -1,7 +1,5 @@
 package org.jvswitch.core.dpif;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,13 +15,10 @@ import org.jvswitch.api.flow.FlowKey;
  * entry, never a half-built one. A removed flow is marked dead before it is unlinked.
  */
 final class Dpcls {
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Megaflow[].class);
-    private static final Megaflow TOMBSTONE = new Megaflow(new FlowKey(), new FlowKey(),
-            org.jvswitch.api.dpif.DpActions.DROP);
 
-    private volatile Subtable[] subtables = new Subtable[0];
-    /** The simple-match view of the same flows, maintained with them. */
-    final SimpleMatch simple = new SimpleMatch();
+    private volatile MaskTable[] subtables = new MaskTable[0];
+    /** The per-port single-mask view of the same flows, maintained with them. */
+    final PortClassifier ports = new PortClassifier();
     /** Live flows, maintained by writers. */
     private volatile int size;
 
@@ -33,9 +28,9 @@ final class Dpcls {
      * hit"). PMD threads; no allocation.
      */
     Megaflow lookup(FlowKey key, long[] lookups) {
-        Subtable[] tables = subtables;
+        MaskTable[] tables = subtables;
         for (int i = 0; i < tables.length; i++) {
-            Subtable t = tables[i];
+            MaskTable t = tables[i];
             Megaflow f = t.lookup(key);
             if (f != null) {
                 t.hits++;   // racy across PMDs on purpose: only an ordering hint
@@ -48,7 +43,7 @@ final class Dpcls {
 
     /** The live flow with exactly this masked key and mask, or null. Writers only. */
     synchronized Megaflow find(FlowKey maskedKey, FlowKey mask) {
-        for (Subtable t : subtables) {
+        for (MaskTable t : subtables) {
             if (Arrays.equals(t.mask.w, mask.w)) {
                 return t.lookup(maskedKey);
             }
@@ -62,36 +57,36 @@ final class Dpcls {
 
     synchronized void insert(Megaflow flow) {
         size++;
-        simple.added(flow);
-        Subtable table = null;
-        for (Subtable t : subtables) {
+        MaskTable table = null;
+        for (MaskTable t : subtables) {
             if (Arrays.equals(t.mask.w, flow.mask.w)) {
                 table = t;
                 break;
             }
         }
         if (table == null) {
-            table = new Subtable(flow.mask);
-            Subtable[] grown = Arrays.copyOf(subtables, subtables.length + 1);
+            table = new MaskTable(flow.mask);
+            MaskTable[] grown = Arrays.copyOf(subtables, subtables.length + 1);
             grown[grown.length - 1] = table;
             table.insert(flow);
             subtables = grown;
-            return;
+        } else {
+            table.insert(flow);
         }
-        table.insert(flow);
+        ports.added(flow, this);
     }
 
     synchronized boolean remove(Megaflow flow) {
         for (int i = 0; i < subtables.length; i++) {
-            Subtable t = subtables[i];
+            MaskTable t = subtables[i];
             if (t.mask == flow.mask || Arrays.equals(t.mask.w, flow.mask.w)) {
                 boolean removed = t.remove(flow);
                 if (removed) {
                     size--;
-                    simple.removed(flow);
+                    ports.removed(flow, this);
                 }
                 if (t.live == 0) {
-                    Subtable[] shrunk = new Subtable[subtables.length - 1];
+                    MaskTable[] shrunk = new MaskTable[subtables.length - 1];
                     System.arraycopy(subtables, 0, shrunk, 0, i);
                     System.arraycopy(subtables, i + 1, shrunk, i, subtables.length - i - 1);
                     subtables = shrunk;
@@ -108,17 +103,32 @@ final class Dpcls {
         for (Megaflow f : all) {
             f.dead = true;
         }
-        subtables = new Subtable[0];
+        subtables = new MaskTable[0];
         size = 0;
-        simple.clear();
+        ports.clear();
         return all;
+    }
+
+    /** The live flows of the subtable with exactly this mask. Writers only (under this). */
+    synchronized List<Megaflow> flowsWithMask(FlowKey mask) {
+        List<Megaflow> out = new ArrayList<>();
+        for (MaskTable t : subtables) {
+            if (Arrays.equals(t.mask.w, mask.w)) {
+                for (Megaflow f : t.slots) {
+                    if (f != null && f != MaskTable.TOMBSTONE) {
+                        out.add(f);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     synchronized List<Megaflow> flows() {
         List<Megaflow> out = new ArrayList<>();
-        for (Subtable t : subtables) {
+        for (MaskTable t : subtables) {
             for (Megaflow f : t.slots) {
-                if (f != null && f != TOMBSTONE) {
+                if (f != null && f != MaskTable.TOMBSTONE) {
                     out.add(f);
                 }
             }
@@ -136,96 +146,17 @@ final class Dpcls {
      * thread; readers see the old or the new order, both complete.
      */
     synchronized void rank() {
-        Subtable[] current = subtables;
+        MaskTable[] current = subtables;
         if (current.length < 2) {
             return;
         }
-        Subtable[] sorted = current.clone();
+        MaskTable[] sorted = current.clone();
         java.util.Arrays.sort(sorted, (a, b) -> Long.compare(b.hits, a.hits));
-        for (Subtable t : sorted) {
+        for (MaskTable t : sorted) {
             t.hits = 0;
         }
         if (!java.util.Arrays.equals(sorted, current)) {
             subtables = sorted;
-        }
-    }
-
-    /** One mask's flows: open addressing with linear probing. */
-    private static final class Subtable {
-        final FlowKey mask;
-        /** The mask's non-zero words: hashing and comparing only these keeps lookups short. */
-        final int[] words;
-        volatile Megaflow[] slots = new Megaflow[16];
-        /** Lookups this subtable answered since the last ranking (racy counter). */
-        long hits;
-        int used;   // live + tombstones, writers only
-        int live;
-
-        Subtable(FlowKey mask) {
-            this.mask = mask;
-            this.words = mask.nonZeroWords();
-        }
-
-        Megaflow lookup(FlowKey key) {
-            Megaflow[] s = slots;
-            int h = FlowKey.hashMasked(key, mask, words);
-            int m = s.length - 1;
-            for (int i = h & m; ; i = (i + 1) & m) {
-                Megaflow f = (Megaflow) SLOT.getAcquire(s, i);
-                if (f == null) {
-                    return null;
-                }
-                if (f != TOMBSTONE && f.hash == h && f.key.matchesMasked(key, mask, words)) {
-                    return f;
-                }
-            }
-        }
-
-        void insert(Megaflow flow) {
-            if ((used + 1) * 2 > slots.length) {
-                rehash(live + 1 > slots.length / 4 ? slots.length * 2 : slots.length);
-            }
-            place(slots, flow);
-            used++;
-            live++;
-        }
-
-        boolean remove(Megaflow flow) {
-            Megaflow[] s = slots;
-            int m = s.length - 1;
-            for (int i = flow.hash & m; ; i = (i + 1) & m) {
-                Megaflow f = s[i];
-                if (f == null) {
-                    return false;
-                }
-                if (f == flow) {
-                    flow.dead = true;
-                    SLOT.setRelease(s, i, TOMBSTONE);
-                    live--;
-                    return true;
-                }
-            }
-        }
-
-        private void rehash(int size) {
-            Megaflow[] fresh = new Megaflow[size];
-            for (Megaflow f : slots) {
-                if (f != null && f != TOMBSTONE) {
-                    place(fresh, f);
-                }
-            }
-            used = live;
-            slots = fresh;
-        }
-
-        private static void place(Megaflow[] s, Megaflow flow) {
-            int m = s.length - 1;
-            for (int i = flow.hash & m; ; i = (i + 1) & m) {
-                if (s[i] == null || s[i] == TOMBSTONE) {
-                    SLOT.setRelease(s, i, flow);
-                    return;
-                }
-            }
         }
     }
 }

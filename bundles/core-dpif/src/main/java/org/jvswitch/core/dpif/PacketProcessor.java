@@ -84,9 +84,9 @@ final class PacketProcessor {
             p.inPort = inPort;
             p.recircId = 0;
         }
-        SimpleMatch.Port simple = dp.dpcls.simple.port(inPort);
-        if (simple != null && simple.usable) {
-            simpleProcess(batch, simple, inPort);
+        PortClassifier.Port single = dp.dpcls.ports.port(inPort);
+        if (single != null) {
+            portProcess(batch, single, inPort);
         }
         if (!batch.isEmpty()) {
             process(batch);
@@ -107,22 +107,41 @@ final class PacketProcessor {
     }
 
     /**
-     * The simple-match stage (Open vSwitch 3.1's {@code dp_netdev_simple_match_lookup}): for a
-     * port whose flows all match only Ethernet type, VLAN and fragment bits, looks packets up by
-     * those fields alone and runs their flows; what it cannot decide stays in the batch for the
-     * full lookup.
+     * The per-port stage ({@link PortClassifier}): when every flow of the input port shares one
+     * mask, parses each packet only as deep as that mask reaches and finds its flow with one
+     * probe; with only Ethernet type, VLAN and fragment bits in the mask this is Open vSwitch
+     * 3.1's simple match. What it cannot decide stays in the batch for the full lookup.
      */
-    private void simpleProcess(DpPacketBatch batch, SimpleMatch.Port simple, int inPort) {
+    private void portProcess(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
         int n = batch.count();
         int left = 0;
         int hits = 0;
         nGroups = 0;
-        boolean frag = simple.mask4 != 0;
+        MaskTable table = port.table;
+        int level = port.level;
         for (int i = 0; i < n; i++) {
             DpPacket p = batch.get(i);
-            long w0 = SimpleMatch.extractW0(p, inPort);
-            long w4 = frag && w0 != -1 ? SimpleMatch.extractFragW4(p, w0) : 0;
-            Megaflow f = w0 == -1 || w4 == -1 ? null : simple.lookup(w0, w4);
+            FlowKey key = keys[i];
+            if (level == PortClassifier.SIMPLE) {
+                long w0 = SimpleMatch.extractW0(p, inPort);
+                long w4 = port.usesFrag && w0 != -1 ? SimpleMatch.extractFragW4(p, w0) : 0;
+                if (w0 == -1 || w4 == -1) {
+                    batch.set(left++, p);
+                    continue;
+                }
+                Megaflow f = port.lookupSimple(w0, w4);
+                if (f == null || f.dead) {
+                    batch.set(left++, p);
+                    continue;
+                }
+                hits++;
+                group(f, p);
+                continue;
+            }
+            key.extract(p, inPort, level);
+            Megaflow only = port.single;
+            Megaflow f = only != null ? (only.key.matchesMasked(key, only.mask, only.words) ? only : null)
+                    : table.lookup(key);
             if (f == null || f.dead) {
                 batch.set(left++, p);
                 continue;
@@ -135,7 +154,12 @@ final class PacketProcessor {
             return;
         }
         stats.add(PmdPerfStats.RECV, hits);
-        stats.add(PmdPerfStats.SIMPLE_HIT, hits);
+        if (level == PortClassifier.SIMPLE) {
+            stats.add(PmdPerfStats.SIMPLE_HIT, hits);
+        } else {
+            stats.add(PmdPerfStats.MASKED_HIT, hits);
+            stats.add(PmdPerfStats.MASKED_LOOKUP, hits);
+        }
         long interval = dp.txFlushIntervalNanos;
         flushAt = interval == 0 ? 0 : clockNanos() + interval;
         long now = clockMillis();
@@ -369,11 +393,19 @@ final class PacketProcessor {
         return c;
     }
 
+    /** Frees dropped packets, one call per run of packets from the same pool (one downcall per burst for mbufs). */
     private static void freeAll(DpPacket[] pkts, int count) {
-        for (int i = 0; i < count; i++) {
-            pkts[i].free();
-            pkts[i] = null;
+        int i = 0;
+        while (i < count) {
+            org.jvswitch.api.packet.PacketPool pool = pkts[i].pool();
+            int j = i + 1;
+            while (j < count && pkts[j].pool() == pool) {
+                j++;
+            }
+            pool.freeBulk(pkts, i, j - i);
+            i = j;
         }
+        java.util.Arrays.fill(pkts, 0, count, null);
     }
 
     /** Sends the output batches: all of them, or with a tx-flush-interval only those due. */

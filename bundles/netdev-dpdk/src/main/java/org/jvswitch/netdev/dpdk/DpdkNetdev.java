@@ -460,6 +460,32 @@ final class DpdkNetdev implements Netdev {
         }
     }
 
+    /** Counted by the standard statistics already, under Open vSwitch's names. */
+    private static final java.util.Set<String> STANDARD = java.util.Set.of("rx_good_packets", "tx_good_packets",
+            "rx_good_bytes", "tx_good_bytes");
+
+    /**
+     * The device's extended statistics (rte_eth_xstats, by DPDK's names) but those the standard
+     * counters repeat, and the switch's own drops: {@code ovs_tx_failure_drops} (the device did
+     * not take them) and {@code ovs_rx_multiseg_drops} (frames larger than one mbuf).
+     */
+    @Override
+    public Map<String, Long> customStats() {
+        Map<String, Long> out = xstats();
+        out.keySet().removeAll(STANDARD);
+        long txFail = 0;
+        for (DpdkTxq q : txqs) {
+            txFail += q.dropped;
+        }
+        long rxSeg = 0;
+        for (DpdkRxq q : rxqs) {
+            rxSeg += q.dropped;
+        }
+        out.put("ovs_tx_failure_drops", txFail);
+        out.put("ovs_rx_multiseg_drops", rxSeg);
+        return out;
+    }
+
     /** The device's extended statistics (rte_eth_xstats), by DPDK's names. */
     Map<String, Long> xstats() {
         Map<String, Long> out = new LinkedHashMap<>();

@@ -191,6 +191,10 @@ class DpdkNetdevTest {
         assertTrue(got >= 100_000);
         assertEquals(got, p1.stats().txPackets());
         assertTrue(p0.carrier());
+        Map<String, Long> custom = p1.customStats();
+        assertEquals(got, custom.get("tx_q1_packets"), "DPDK's per-queue counter of the queue we sent on: " + custom);
+        assertEquals(0L, custom.get("ovs_tx_failure_drops"));
+        assertFalse(custom.containsKey("tx_good_packets"), "the standard counters are not repeated");
         p0.destruct();
         p1.destruct();
         opened.clear();

@@ -18,7 +18,7 @@ import org.jvswitch.core.registry.NetdevRegistryImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class SimpleMatchTest {
+class PortClassifierTest {
     private DpNetdevProvider provider;
 
     @AfterEach
@@ -163,5 +163,75 @@ class SimpleMatchTest {
         }
         await(() -> b.sent().size() == 71, "10 more");
         assertTrue(pmdStats().contains("  simple match hits: 108\n"), pmdStats());
+    }
+
+    @Test
+    void portsWhoseFlowsShareOneL3MaskAreLookedUpWithoutTheCaches() throws Exception {
+        NetdevRegistryImpl registry = new NetdevRegistryImpl();
+        registry.addProvider(new QueueNetdev.Provider("q", false), Map.of());
+        provider = new DpNetdevProvider(registry);
+        Dpif dp = provider.open("ovs-netdev");
+        dp.setConfig(Map.of("emc-insert-inv-prob", "1"));
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
+        dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        int pc = dp.portAdd(c, -1);
+        // Like "ip,nw_dst=10.0.0.2,actions=b" and "ip,nw_dst=10.0.0.3,actions=c": one mask (the
+        // Ethernet type and the IPv4 destination) for every flow of port a.
+        dp.setUpcallHandler((packet, key, mask) -> {
+            mask.setDlType(0xffff);
+            mask.w[3] |= 0xffffffffL;
+            return DpActions.builder().output((key.w[3] & 0xff) == 2 ? pb : pc).build();
+        });
+        byte[] toB = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        a.offer(toB);
+        await(() -> b.sent().size() == 1, "the first, through an upcall");
+        for (int i = 0; i < 20; i++) {
+            a.offer(Frames.udp(0x505400000001L, 0x505400000002L, 2000 + i));   // other ports, same flow
+        }
+        await(() -> b.sent().size() == 21, "20 more");
+        String stats = pmdStats();
+        assertTrue(stats.contains("  emc hits: 0\n  smc hits: 0\n  megaflow hits: 20\n"), "one flow, a masked compare: " + stats);
+        byte[] toC = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        toC[33] = 3;
+        a.offer(toC);
+        await(() -> c.sent().size() == 1, "to c, through an upcall");
+        for (int i = 0; i < 10; i++) {
+            a.offer(toB);
+            a.offer(toC);
+        }
+        await(() -> b.sent().size() == 31 && c.sent().size() == 11, "10 each");
+        assertArrayEquals(toC, c.sent().get(10));
+        stats = pmdStats();
+        assertTrue(stats.contains("  emc hits: 0\n  smc hits: 0\n  megaflow hits: 40\n"), "two flows, one probe each: " + stats);
+        assertTrue(stats.contains("  miss with success upcall: 2\n"), stats);
+    }
+
+    @Test
+    void extractionStopsAtTheLevelAsked() {
+        byte[] udp = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        try (PacketBufferPool pool = new PacketBufferPool("t", 1, 2048)) {
+            DpPacket p = pool.alloc();
+            p.copyFrom(udp, 0, udp.length);
+            FlowKey all = new FlowKey();
+            all.extract(p, 5);
+            assertEquals(34, p.l4Ofs);
+            FlowKey l3 = new FlowKey();
+            l3.extract(p, 5, FlowKey.EXTRACT_L3);
+            assertEquals(-1, p.l4Ofs, "no transport header parsed");
+            assertEquals(all.w[3], l3.w[3]);
+            assertEquals(all.w[4] & ~0xffffffffL, l3.w[4], "network fields, no ports");
+            FlowKey l2 = new FlowKey();
+            l2.extract(p, 5, FlowKey.EXTRACT_L2);
+            assertEquals(all.w[0], l2.w[0]);
+            assertEquals(all.w[1], l2.w[1]);
+            assertEquals(all.w[2], l2.w[2]);
+            assertEquals(0, l2.w[3]);
+            assertEquals(0, l2.w[4]);
+            assertEquals(14, p.l3Ofs);
+            p.free();
+        }
     }
 }
