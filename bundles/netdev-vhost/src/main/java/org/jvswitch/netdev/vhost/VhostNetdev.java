@@ -1,0 +1,371 @@
+package org.jvswitch.netdev.vhost;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jvswitch.api.dpdk.DpdkEnvironment;
+import org.jvswitch.api.dpdk.MbufPool;
+import org.jvswitch.api.netdev.Netdev;
+import org.jvswitch.api.netdev.NetdevException;
+import org.jvswitch.api.netdev.NetdevStats;
+import org.jvswitch.api.netdev.Rxq;
+import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.DpPacketBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A vhost-user port (Open vSwitch's {@code dpdkvhostuser} and {@code dpdkvhostuserclient}): the
+ * switch's end of a virtio-net device whose other end is a virtual machine (or any virtio-user
+ * driver). Packets the guest transmits are dequeued into mbufs of the shared mempool; packets for
+ * the guest are copied into its receive ring by DPDK (rte_vhost_enqueue_burst) and then freed.
+ *
+ * <p>The device comes and goes with the guest: DPDK's callbacks (on its own thread) set and clear
+ * {@link #vid}. A PMD marks each queue busy around a burst; {@link #detachDevice} waits for those
+ * marks to clear, so no burst touches a device DPDK is destroying.
+ */
+final class VhostNetdev implements Netdev {
+    private static final Logger LOG = LoggerFactory.getLogger(VhostNetdev.class);
+    static final int MAX_QUEUES = 32;
+    static final int DEFAULT_TX_RETRIES = 8;
+
+    private final Vhost vhost;
+    private final DpdkEnvironment env;
+    private final String name;
+    private final String type;
+    final Path socket;
+    private final boolean client;
+    private final MbufPool pool;
+    private volatile int txRetriesMax;
+
+    /** The attached device, or -1. Written by DPDK's vhost thread, read by PMDs each burst. */
+    volatile int vid = -1;
+    /** Queue pairs the guest set up (from new_device). */
+    private volatile int queuePairs;
+    /** Per virtqueue: enabled by the guest (vring_state_changed). */
+    final boolean[] enabled = new boolean[MAX_QUEUES * 2];
+    private volatile int rxqCount = 1;
+    private volatile int wantedRxqs = 1;
+    private volatile VhostRxq[] rxqs;
+    private final VhostTxq[] txqs;
+    private volatile boolean reconfigure;
+    private volatile boolean registered;
+
+    final AtomicLong rxPackets = new AtomicLong();
+    final AtomicLong rxBytes = new AtomicLong();
+    final AtomicLong txPackets = new AtomicLong();
+    final AtomicLong txBytes = new AtomicLong();
+    final AtomicLong txDropped = new AtomicLong();
+    final AtomicLong txRetries = new AtomicLong();
+
+    VhostNetdev(Vhost vhost, DpdkEnvironment env, String name, String type, Path socket, boolean client,
+                Map<String, String> options) throws NetdevException {
+        this.vhost = vhost;
+        this.env = env;
+        this.name = name;
+        this.type = type;
+        this.socket = socket;
+        this.client = client;
+        setConfig(options);
+        this.pool = env.acquireMempool(1500, 0);
+        this.rxqs = new VhostRxq[] {new VhostRxq(this, 0)};
+        int nTx = Runtime.getRuntime().availableProcessors() + 2;
+        this.txqs = new VhostTxq[nTx];
+        for (int i = 0; i < nTx; i++) {
+            txqs[i] = new VhostTxq(this, i);
+        }
+    }
+
+    /** Creates the socket (server) or starts connecting (client); called once VhostPorts knows us. */
+    void start() throws NetdevException {
+        if (!client) {
+            prepareServerPath();
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment path = a.allocateFrom(socket.toString());
+            int rc = (int) vhost.register.invokeExact(path, client ? Vhost.CLIENT : 0L);
+            if (rc != 0) {
+                throw new NetdevException(NetdevException.EINVAL, "vhost-user socket device setup failure for socket " + socket);
+            }
+            registered = true;
+            rc = (int) vhost.disableFeatures.invokeExact(path, Vhost.OFFLOADS);
+            rc = (int) vhost.callbackRegister.invokeExact(path, VhostPorts.deviceOps());
+            if (rc != 0) {
+                throw new NetdevException(NetdevException.EINVAL, "vhost-user callbacks could not be registered for " + socket);
+            }
+            rc = (int) vhost.start.invokeExact(path);
+            if (rc != 0) {
+                throw new NetdevException(NetdevException.EINVAL, "Failed to start vhost-user socket " + socket);
+            }
+        } catch (NetdevException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Vhost.rethrow(t);
+        }
+        if (!client) {
+            try {
+                // Owner and group may connect (QEMU usually runs as a group member); others not.
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.warn("{}: could not restrict the permissions of {}: {}", name, socket, e.toString());
+            }
+        }
+        LOG.info("vHost User device '{}' created in '{}' mode, using socket '{}'", name, client ? "client" : "server", socket);
+    }
+
+    /** A stale socket from an earlier run is removed; anything else at the path is an error, never deleted. */
+    private void prepareServerPath() throws NetdevException {
+        try {
+            Files.createDirectories(socket.getParent());
+        } catch (IOException e) {
+            throw new NetdevException(NetdevException.EINVAL, "cannot create " + socket.getParent() + ": " + e.getMessage());
+        }
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            boolean isSocket;
+            try {
+                isSocket = "socket".equals(Files.probeContentType(socket)) || isUnixSocket(socket);
+            } catch (IOException e) {
+                isSocket = false;
+            }
+            if (!isSocket) {
+                throw new NetdevException(NetdevException.EEXIST, socket + " exists and is not a socket: not removing it");
+            }
+            try {
+                Files.delete(socket);
+            } catch (IOException e) {
+                throw new NetdevException(NetdevException.EEXIST, "could not remove the stale socket " + socket + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean isUnixSocket(Path p) throws IOException {
+        Object mode = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return mode instanceof Integer m && (m & 0170000) == 0140000;
+    }
+
+    @Override
+    public void setConfig(Map<String, String> options) throws NetdevException {
+        if (Boolean.parseBoolean(options.getOrDefault("vhost-postcopy-support", "false"))) {
+            throw new NetdevException(NetdevException.EINVAL, "vhost-postcopy-support is not supported: "
+                    + "jvswitch's vhost ports do not take part in post-copy live migration");
+        }
+        String retries = options.get("tx-retries-max");
+        int n = DEFAULT_TX_RETRIES;
+        if (retries != null) {
+            try {
+                n = Integer.parseInt(retries.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0 || n > 32) {
+                throw new NetdevException(NetdevException.EINVAL, "invalid tx-retries-max " + retries + ": expected 0 to 32");
+            }
+        }
+        txRetriesMax = n;
+    }
+
+    int txRetriesMax() {
+        return txRetriesMax;
+    }
+
+    // ---- DPDK's callbacks (vhost-events thread) ----
+
+    void attachDevice(int newVid) {
+        int vrings;
+        try {
+            vrings = (short) vhost.vringNum.invokeExact(newVid) & 0xffff;
+        } catch (Throwable t) {
+            vrings = 2;
+        }
+        int qp = Math.max(1, Math.min(MAX_QUEUES, vrings / 2));
+        queuePairs = qp;
+        if (qp != rxqCount) {
+            wantedRxqs = qp;
+            reconfigure = true;
+        }
+        vid = newVid;
+        LOG.info("vHost Device '{}' has been added on numa node {}", socket, numa(newVid));
+    }
+
+    void vringState(int queueId, boolean enable) {
+        if (queueId >= 0 && queueId < enabled.length) {
+            enabled[queueId] = enable;
+        }
+    }
+
+    /** destroy_device: the PMDs stop using the device before DPDK frees it. */
+    void detachDevice() {
+        vid = -1;
+        for (VhostRxq q : rxqs) {
+            q.awaitIdle();
+        }
+        for (VhostTxq q : txqs) {
+            q.awaitIdle();
+        }
+        java.util.Arrays.fill(enabled, false);
+        LOG.info("vHost Device '{}' has been removed", socket);
+    }
+
+    private int numa(int v) {
+        try {
+            return (int) vhost.numaNode.invokeExact(v);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    // ---- datapath ----
+
+    @Override public String name() { return name; }
+    @Override public String type() { return type; }
+    @Override public int nRxq() { return rxqs.length; }
+    @Override public Rxq rxq(int i) { return rxqs[i]; }
+    @Override public int nTxq() { return txqs.length; }
+    @Override public long mac() { return 0; }
+    @Override public int mtu() { return 1500; }
+    @Override public boolean carrier() { return vid >= 0; }
+    MbufPool pool() { return pool; }
+    Vhost vhost() { return vhost; }
+    DpdkEnvironment env() { return env; }
+    int queuePairs() { return Math.max(1, queuePairs); }
+
+    @Override
+    public boolean isReconfigureRequired() {
+        return reconfigure;
+    }
+
+    /** A guest with more queue pairs: one rx queue per pair, polled by PMDs. */
+    @Override
+    public void reconfigure() {
+        reconfigure = false;
+        int n = wantedRxqs;
+        VhostRxq[] next = new VhostRxq[n];
+        for (int i = 0; i < n; i++) {
+            next[i] = new VhostRxq(this, i);
+        }
+        rxqs = next;
+        rxqCount = n;
+    }
+
+    @Override
+    public int send(int txq, DpPacketBatch batch, boolean concurrentTxq) {
+        VhostTxq q = txqs[txq % txqs.length];
+        if (concurrentTxq) {
+            synchronized (q) {
+                return q.send(batch);
+            }
+        }
+        return q.send(batch);
+    }
+
+    @Override
+    public NetdevStats stats() {
+        long rxDropped = 0;
+        for (VhostRxq q : rxqs) {
+            rxDropped += q.dropped;
+        }
+        return new NetdevStats(rxPackets.get(), txPackets.get(), rxBytes.get(), txBytes.get(), rxDropped,
+                txDropped.get(), 0, 0);
+    }
+
+    @Override
+    public Map<String, Long> customStats() {
+        return Map.of("ovs_tx_retries", txRetries.get(), "ovs_tx_failure_drops", txDropped.get());
+    }
+
+    /** Open vSwitch's netdev_dpdk_vhost_user_get_status keys. */
+    @Override
+    public Map<String, String> status() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("mode", client ? "client" : "server");
+        s.put("socket", socket.toString());
+        int v = vid;
+        if (v >= 0) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment f = a.allocate(JAVA_LONG);
+                if ((int) vhost.negotiatedFeatures.invokeExact(v, f) == 0) {
+                    s.put("features", String.format("0x%016x", f.get(JAVA_LONG, 0)));
+                }
+            } catch (Throwable t) {
+                // status is best effort
+            }
+            s.put("num_of_vrings", Integer.toString(queuePairs() * 2));
+            s.put("numa", Integer.toString(numa(v)));
+            StringBuilder on = new StringBuilder();
+            for (int i = 0; i < queuePairs() * 2; i++) {
+                if (enabled[i]) {
+                    on.append(on.isEmpty() ? "" : ",").append(i);
+                }
+            }
+            s.put("enabled_vrings", on.toString());
+        }
+        return s;
+    }
+
+    @Override
+    public void destruct() {
+        VhostPorts.forget(this);
+        if (registered) {
+            try (Arena a = Arena.ofConfined()) {
+                int rc = (int) vhost.unregister.invokeExact(a.allocateFrom(socket.toString()));
+                if (rc != 0) {
+                    LOG.warn("{}: rte_vhost_driver_unregister({}) failed: {}", name, socket, rc);
+                }
+            } catch (Throwable t) {
+                LOG.warn("{}: unregister failed: {}", name, t.toString());
+            }
+            registered = false;
+        }
+        if (vid >= 0) {
+            detachDevice();
+        }
+        pool.release();
+        LOG.info("vHost User device '{}' destroyed", name);
+    }
+
+    // ---- helpers for the queues ----
+
+    /** Frees mbufs given as a pointer array (vhost copied what it took). */
+    void freeMbufs(MemorySegment mbufs, int n) {
+        if (n > 0) {
+            try {
+                vhost.freeBulk.invokeExact(mbufs, n);
+            } catch (Throwable t) {
+                throw Vhost.rethrow(t);
+            }
+        }
+    }
+
+    static long mbufOf(DpPacket p) {
+        return ((MbufPool) p.pool()).toMbuf(p);
+    }
+
+    static void copyInto(DpPacket p, long m) {
+        MemorySegment all = Vhost.ALL;
+        long buf = all.get(JAVA_LONG, m);
+        int off = all.get(JAVA_SHORT, m + 16) & 0xffff;
+        int len = p.length();
+        MemorySegment.copy(p.region(), p.dataAddress(), all, buf + off, len);
+        all.set(JAVA_SHORT, m + 40, (short) len);
+        all.set(JAVA_INT, m + 36, len);
+    }
+
+    static final int MBUF_DATA_ROOM_CHECK = 2048;
+
+    static MemorySegment pointers(Arena arena) {
+        return arena.allocate(ADDRESS, DpPacketBatch.MAX);
+    }
+}

@@ -1,0 +1,120 @@
+package org.jvswitch.netdev.vhost;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.jvswitch.api.dpdk.MbufPool;
+import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.DpPacketBatch;
+
+/**
+ * A transmit queue towards the guest (Open vSwitch's {@code __netdev_dpdk_vhost_send}): mbuf
+ * packets are handed to rte_vhost_enqueue_burst as they are, others are first copied into mbufs;
+ * DPDK copies them into the guest's receive ring, retrying up to {@code tx-retries-max} times
+ * while the ring makes progress; then every mbuf is freed (what did not fit is counted dropped).
+ * Transmit queues map onto the guest's enabled queue pairs.
+ */
+final class VhostTxq {
+    private final VhostNetdev netdev;
+    private final int id;
+    private final MbufPool pool;
+    private final MemorySegment mbufs;
+    private final MemorySegment copies;
+    private final java.lang.invoke.MethodHandle enqueue;
+    volatile boolean busy;
+
+    VhostTxq(VhostNetdev netdev, int id) {
+        this.netdev = netdev;
+        this.id = id;
+        this.pool = netdev.pool();
+        Arena a = Arena.ofAuto();
+        this.mbufs = VhostNetdev.pointers(a);
+        this.copies = VhostNetdev.pointers(a);
+        this.enqueue = netdev.vhost().enqueue;
+    }
+
+    int send(DpPacketBatch batch) {
+        int n = batch.count();
+        busy = true;
+        try {
+            int v = netdev.vid;
+            short vq = (short) ((id % netdev.queuePairs()) * 2 + Vhost.VIRTIO_RXQ);
+            if (v < 0 || !netdev.enabled[vq]) {
+                batch.freeAll();
+                netdev.txDropped.addAndGet(n);
+                return n;
+            }
+            int cnt = 0;
+            int foreign = 0;
+            long bytes = 0;
+            for (int i = 0; i < n; i++) {
+                DpPacket p = batch.get(i);
+                if (p.pool() instanceof MbufPool) {
+                    mbufs.set(JAVA_LONG, (long) cnt++ * 8, VhostNetdev.mbufOf(p));
+                    bytes += p.length();
+                } else {
+                    batch.set(foreign++, p);
+                }
+            }
+            int drops = 0;
+            if (foreign > 0) {
+                int got = pool.allocBulk(copies, foreign);
+                int room = pool.dataRoom();
+                int used = 0;
+                for (int i = 0; i < foreign; i++) {
+                    DpPacket p = batch.get(i);
+                    if (used < got && p.length() <= room) {
+                        long m = copies.get(JAVA_LONG, (long) used++ * 8);
+                        VhostNetdev.copyInto(p, m);
+                        bytes += p.length();
+                        mbufs.set(JAVA_LONG, (long) cnt++ * 8, m);
+                    } else {
+                        drops++;
+                    }
+                }
+                if (used < got) {
+                    netdev.freeMbufs(copies.asSlice((long) used * 8), got - used);
+                }
+                batch.truncate(foreign);
+                batch.freeAll();
+            }
+            int sent = 0;
+            int retries = netdev.txRetriesMax();
+            try {
+                for (int attempt = 0; sent < cnt; attempt++) {
+                    MemorySegment from = sent == 0 ? mbufs : mbufs.asSlice((long) sent * 8);
+                    int k = (short) enqueue.invokeExact(v, vq, from, (short) (cnt - sent)) & 0xffff;
+                    sent += k;
+                    if (k == 0 || attempt >= retries) {
+                        break;
+                    }
+                    if (sent < cnt) {
+                        netdev.txRetries.incrementAndGet();
+                    }
+                }
+            } catch (Throwable t) {
+                throw Vhost.rethrow(t);
+            }
+            // The guest has its copies: every mbuf goes back, sent or not.
+            netdev.freeMbufs(mbufs, cnt);
+            batch.clear();
+            drops += cnt - sent;
+            netdev.txPackets.addAndGet(sent);
+            netdev.txBytes.addAndGet(bytes);
+            if (drops > 0) {
+                netdev.txDropped.addAndGet(drops);
+            }
+            return drops;
+        } finally {
+            busy = false;
+        }
+    }
+
+    void awaitIdle() {
+        while (busy) {
+            Thread.onSpinWait();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package org.jvswitch.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * vhost-user ports with a real guest-side driver: {@code dpdk-testpmd} with a
+ * {@code net_virtio_user} port plays the virtual machine, forwarding what it receives straight
+ * back (io mode). Packets injected on a dummy port go to the guest and return through the switch;
+ * the guest is killed and restarted; netdev-dpdk is stopped and started under the vhost port.
+ */
+class VhostIT {
+    private static final String VSCTL = "ovs-vsctl";
+    private static final String FRAME = "eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),eth_type(0x0800),"
+            + "ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,ttl=64),udp(src=1,dst=2)";
+
+    /** A testpmd guest with its own file prefix; close() kills it by PID and removes its hugepage files. */
+    private static final class Guest implements AutoCloseable {
+        final Process process;
+        final String prefix;
+
+        Guest(Path log, String prefix, String vdev) throws Exception {
+            this.prefix = prefix;
+            // Both testpmd lcores on CPU 0: the switch's PMD has CPU 1.
+            ProcessBuilder pb = new ProcessBuilder("dpdk-testpmd", "--no-pci", "--file-prefix=" + prefix,
+                    "--single-file-segments", "--vdev=" + vdev, "--lcores=0@0,1@0", "--",
+                    "--forward-mode=io", "--auto-start", "--stats-period", "1");
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
+            // stdin stays open (testpmd exits on end of input).
+            process = pb.start();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroyForcibly();
+            process.waitFor(20, TimeUnit.SECONDS);
+            File[] left = new File("/dev/hugepages").listFiles((d, n) -> n.startsWith(prefix));
+            if (left != null) {
+                for (File f : left) {
+                    Files.deleteIfExists(f.toPath());
+                }
+            }
+        }
+    }
+
+    private static long stat(String stats, String key) {
+        Matcher m = Pattern.compile(key + "=(\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** Sends one frame into p1 and waits until it came back out of p1 (through the guest). */
+    private static void roundTrip(Dist d, int n) throws Exception {
+        String frame = FRAME.replace("dst=10.0.0.2", "dst=10.0.0." + (n % 250 + 2));
+        d.ovs("ovs-appctl", "netdev-dummy/receive", "p1", frame);
+        String sent = d.await(out -> !out.isEmpty(), "ovs-appctl", "netdev-dummy/tx-dump", "p1");
+        String expect = "505400000002505400000001080045";
+        assertTrue(sent.startsWith(expect), sent);
+        assertTrue(sent.contains(String.format("0a0000%02x", n % 250 + 2)), "the frame sent, back: " + sent);
+    }
+
+    private static Dist switchWithBridge(String prefix) throws Exception {
+        Dist d = Dist.start(prefix);
+        d.ovs(VSCTL, "--timeout=30", "set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
+                "other_config:dpdk-extra=--no-pci", "other_config:pmd-cpu-mask=0x2");
+        d.ovs(VSCTL, "--timeout=30", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "fail_mode=secure",
+                "--", "add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dummy", "ofport_request=1");
+        d.ovs("ovs-ofctl", "add-flow", "br0", "in_port=1,actions=output:2");
+        d.ovs("ovs-ofctl", "add-flow", "br0", "in_port=2,actions=output:1");
+        return d;
+    }
+
+    @Test
+    void serverModeGuestComesAndGoesAndTrafficFollows() throws Exception {
+        try (Dist d = switchWithBridge("jvswitch-vhost")) {
+            d.ovs(VSCTL, "--timeout=30", "add-port", "br0", "vhost-user1", "--", "set", "Interface", "vhost-user1",
+                    "type=dpdkvhostuser", "ofport_request=2");
+            Path sock = d.var.resolve("run/vhost-user1");
+            assertTrue(Files.exists(sock), "the socket is in the run directory");
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
+            assertEquals("down\n", d.ovs(VSCTL, "get", "Interface", "vhost-user1", "link_state"), "no guest yet");
+            String prefix = "jvs-guest-" + ProcessHandle.current().pid();
+            int rounds = 5;
+            for (int i = 0; i < rounds; i++) {
+                try (Guest g = new Guest(d.var.resolve("testpmd-" + i + ".log"), prefix, "net_virtio_user0,path=" + sock)) {
+                    d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhost-user1", "link_state");
+                    String status = d.ovs(VSCTL, "get", "Interface", "vhost-user1", "status");
+                    assertTrue(status.contains("mode=server") && status.contains("num_of_vrings=\"2\""), status);
+                    roundTrip(d, i * 2);
+                    roundTrip(d, i * 2 + 1);
+                }
+                // Killed: the device goes, as Open vSwitch logs it.
+                d.await(out -> out.equals("down\n"), VSCTL, "get", "Interface", "vhost-user1", "link_state");
+            }
+            String log = d.log();
+            assertEquals(rounds, count(log, "vHost Device '" + sock + "' has been removed"), log);
+            String stats = d.await(out -> stat(out, "rx_packets") >= 2 * rounds, VSCTL, "get", "Interface", "vhost-user1", "statistics");
+            assertTrue(stat(stats, "tx_packets") >= 2 * rounds, "statistics carry on across guests: " + stats);
+
+            // netdev-dpdk stopped: the vhost types go with DPDK's environment, and come back.
+            String id = bundleId(d, "jvswitch-netdev-dpdk");
+            assertEquals(0, d.jvswitch("shell", "stop " + id).rc());
+            String err = d.ovs(VSCTL, "get", "Interface", "vhost-user1", "error");
+            assertTrue(err.contains("could not create netdev vhost-user1 of unknown type dpdkvhostuser"), err);
+            assertEquals(0, d.jvswitch("shell", "start " + id).rc());
+            d.await(out -> out.equals("[]\n"), VSCTL, "get", "Interface", "vhost-user1", "error");
+            try (Guest g = new Guest(d.var.resolve("testpmd-again.log"), prefix, "net_virtio_user0,path=" + sock)) {
+                d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhost-user1", "link_state");
+                roundTrip(d, 100);
+            }
+        }
+    }
+
+    @Test
+    void clientModeConnectsToTheGuestsSocketAndReconnects() throws Exception {
+        try (Dist d = switchWithBridge("jvswitch-vhostc")) {
+            Path sock = d.var.resolve("guest.sock");
+            String prefix = "jvs-guestc-" + ProcessHandle.current().pid();
+            try (Guest g = new Guest(d.var.resolve("testpmd-c.log"), prefix, "net_virtio_user0,path=" + sock + ",server=1")) {
+                d.ovs(VSCTL, "--timeout=30", "add-port", "br0", "vhu-c", "--", "set", "Interface", "vhu-c",
+                        "type=dpdkvhostuserclient", "options:vhost-server-path=" + sock, "ofport_request=2");
+                d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
+                assertTrue(d.ovs(VSCTL, "get", "Interface", "vhu-c", "status").contains("mode=client"));
+                roundTrip(d, 1);
+            }
+            d.await(out -> out.equals("down\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
+            // The guest comes back with a new socket (its manager removes the stale one, as QEMU
+            // does): the switch reconnects by itself.
+            Files.deleteIfExists(sock);
+            try (Guest g = new Guest(d.var.resolve("testpmd-c2.log"), prefix, "net_virtio_user0,path=" + sock + ",server=1")) {
+                d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
+                roundTrip(d, 2);
+            }
+        }
+    }
+
+    @Test
+    void badSocketPathsAndOptionsAreRefusedWithoutHarm() throws Exception {
+        try (Dist d = switchWithBridge("jvswitch-vhoste")) {
+            Path squatter = d.var.resolve("run/vhost-busy");
+            Files.writeString(squatter, "not a socket");
+            Dist.Result r = d.run(VSCTL, "--timeout=30", "add-port", "br0", "vhost-busy", "--", "set", "Interface", "vhost-busy",
+                    "type=dpdkvhostuser");
+            assertTrue(r.err().contains(squatter + " exists and is not a socket: not removing it"), r.err());
+            assertEquals("not a socket", Files.readString(squatter), "the file is untouched");
+            r = d.run(VSCTL, "--timeout=30", "add-port", "br0", "vhu-c", "--", "set", "Interface", "vhu-c",
+                    "type=dpdkvhostuserclient");
+            assertTrue(r.err().contains("'vhu-c' is missing 'options:vhost-server-path'"), r.err());
+            r = d.run(VSCTL, "--timeout=30", "add-port", "br0", "vhu-p", "--", "set", "Interface", "vhu-p",
+                    "type=dpdkvhostuser", "options:vhost-postcopy-support=true");
+            assertTrue(r.err().contains("vhost-postcopy-support is not supported"), r.err());
+            assertEquals("1\n", d.ovs(VSCTL, "get", "Interface", "p1", "ofport"), "the other ports are unaffected");
+        }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String bundleId(Dist d, String name) throws Exception {
+        for (String line : d.jvswitch("shell", "lb -s").out().split("\n")) {
+            if (line.contains(name)) {
+                return line.split("\\|")[0].trim();
+            }
+        }
+        throw new AssertionError(name + " not installed");
+    }
+}
