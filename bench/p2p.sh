@@ -45,6 +45,14 @@ cleanup() {
   "$dist/bin/jvswitch" stop >/dev/null 2>&1 || true
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Open vSwitch may linger in its exit path (vhost sockets, DPDK cleanup): give it 5 s, then end it.
+  for _ in $(seq 1 50); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT

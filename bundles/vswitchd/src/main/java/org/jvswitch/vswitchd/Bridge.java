@@ -27,6 +27,9 @@ final class Bridge {
     private final NetdevRegistry registry;
     private final Map<String, BridgePort> ports = new HashMap<>();
 
+    /** Called by netdevs whose link or status changed by itself; wakes a status pass. */
+    Runnable statusChanged = () -> { };
+
     Bridge(String name, Ofproto ofproto, NetdevRegistry registry) {
         this.name = name;
         this.ofproto = ofproto;
@@ -119,6 +122,7 @@ final class Bridge {
             return e.getMessage();
         }
         ports.put(w.name(), new BridgePort(w.name(), w.type(), w.options(), netdev, ofport, Map.of()));
+        netdev.setChangeListener(statusChanged);
         applyMtu(netdev, w);
         applyOtherConfig(ports.get(w.name()), w);
         ofproto.portSetVlan(w.name(), w.vlanMode(), w.tag(), w.trunks());
@@ -139,6 +143,7 @@ final class Bridge {
     }
 
     private void close(BridgePort p) {
+        p.netdev().setChangeListener(null);
         ofproto.portDel(p.name());
         registry.close(p.netdev());
         ports.remove(p.name());

@@ -60,6 +60,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
     private final DbSubscription subscription;
     private final Object signal = new Object();
     private boolean dirty = true;
+    private boolean statusDirty;
     /** A bridge's datapath could not be created (its provider not running yet): retry soon. */
     private volatile boolean retryBridges;
     private volatile boolean exit;
@@ -130,6 +131,14 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
         }
     }
 
+    /** A netdev's link or status changed by itself: write the status columns, nothing more. */
+    private void statusKick() {
+        synchronized (signal) {
+            statusDirty = true;
+            signal.notifyAll();
+        }
+    }
+
     private void kick() {
         synchronized (signal) {
             dirty = true;
@@ -144,7 +153,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
             synchronized (signal) {
                 long interval = retryBridges ? RETRY_INTERVAL_MILLIS : STATS_INTERVAL_MILLIS;
                 long wait = interval - (System.currentTimeMillis() - lastStats);
-                if (!dirty && wait > 0) {
+                if (!dirty && !statusDirty && wait > 0) {
                     try {
                         signal.wait(wait);
                     } catch (InterruptedException e) {
@@ -153,6 +162,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                 }
                 full = dirty || retryBridges;
                 dirty = false;
+                statusDirty = false;
             }
             if (exit) {
                 break;
@@ -229,6 +239,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
             if (b == null) {
                 try {
                     b = new Bridge(name, ofprotos.create(name, datapathType(br)), registry);
+                    b.statusChanged = this::statusKick;
                     bridges.put(name, b);
                     LOG.info("bridge {}: created", name);
                 } catch (OfprotoException e) {

@@ -66,6 +66,16 @@ public interface Netdev {
         return Map.of();
     }
 
+    /**
+     * Registers who to tell when {@link #carrier()} or {@link #status()} change on their own (a
+     * guest attaching to a vhost port, a link going down), so that {@code Interface.link_state}
+     * follows at once rather than at the next periodic refresh (Open vSwitch's netdev change
+     * sequence). Netdevs call {@code changed.run()} from any thread; it never blocks. Called on the
+     * reconfiguration thread; {@code null} clears it.
+     */
+    default void setChangeListener(Runnable changed) {
+    }
+
     /** Type-specific status for {@code Interface.status}; may be empty. */
     default Map<String, String> status() {
         return Map.of();

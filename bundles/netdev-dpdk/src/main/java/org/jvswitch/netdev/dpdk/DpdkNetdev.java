@@ -413,9 +413,20 @@ final class DpdkNetdev implements Netdev {
         }
     }
 
+    private volatile Runnable changed;
+
+    @Override
+    public void setChangeListener(Runnable listener) {
+        changed = listener;
+    }
+
     /** netdev-dpdk/set-admin-state: the link goes down (or up) and sends are dropped while down. */
     synchronized void setAdminState(boolean up) {
         adminUp = up;
+        Runnable r = changed;
+        if (r != null) {
+            r.run();
+        }
         if (portId < 0) {
             return;
         }

@@ -63,6 +63,7 @@ final class VhostNetdev implements Netdev {
     private final VhostTxq[] txqs;
     private volatile boolean reconfigure;
     private volatile boolean registered;
+    private volatile Runnable changed;
 
     final AtomicLong rxPackets = new AtomicLong();
     final AtomicLong rxBytes = new AtomicLong();
@@ -198,6 +199,7 @@ final class VhostNetdev implements Netdev {
         }
         vid = newVid;
         LOG.info("vHost Device '{}' has been added on numa node {}", socket, numa(newVid));
+        notifyChanged();
     }
 
     void vringState(int queueId, boolean enable) {
@@ -217,6 +219,7 @@ final class VhostNetdev implements Netdev {
         }
         java.util.Arrays.fill(enabled, false);
         LOG.info("vHost Device '{}' has been removed", socket);
+        notifyChanged();
     }
 
     private int numa(int v) {
@@ -224,6 +227,18 @@ final class VhostNetdev implements Netdev {
             return (int) vhost.numaNode.invokeExact(v);
         } catch (Throwable t) {
             return -1;
+        }
+    }
+
+    @Override
+    public void setChangeListener(Runnable listener) {
+        changed = listener;
+    }
+
+    private void notifyChanged() {
+        Runnable r = changed;
+        if (r != null) {
+            r.run();
         }
     }
 
