@@ -31,12 +31,14 @@ class VhostIT {
         final Process process;
         final String prefix;
 
-        Guest(Path log, String prefix, String vdev) throws Exception {
+        Guest(Path log, String prefix, String vdev, String... extra) throws Exception {
             this.prefix = prefix;
             // Both testpmd lcores on CPU 0: the switch's PMD has CPU 1.
-            ProcessBuilder pb = new ProcessBuilder("dpdk-testpmd", "--no-pci", "--file-prefix=" + prefix,
+            List<String> cmd = new ArrayList<>(List.of("dpdk-testpmd", "--no-pci", "--file-prefix=" + prefix,
                     "--single-file-segments", "--vdev=" + vdev, "--lcores=0@0,1@0", "--",
-                    "--forward-mode=io", "--auto-start", "--stats-period", "1");
+                    "--forward-mode=io", "--auto-start", "--stats-period", "1"));
+            cmd.addAll(List.of(extra));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             // stdin stays open (testpmd exits on end of input).
             process = pb.start();
@@ -156,6 +158,39 @@ class VhostIT {
             try (Guest g = new Guest(d.var.resolve("testpmd-c2.log"), prefix, "net_virtio_user0,path=" + sock + ",server=1")) {
                 d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
                 roundTrip(d, 2);
+            }
+        }
+    }
+
+    @Test
+    void oneGuestReachesAnotherThroughTheSwitchOverTwoQueuePairs() throws Exception {
+        try (Dist d = switchWithBridge("jvswitch-vhost2")) {
+            // p1 -> guest A -> guest B -> p1, each guest with two queue pairs.
+            d.ovs("ovs-ofctl", "del-flows", "br0");
+            d.ovs("ovs-ofctl", "add-flow", "br0", "in_port=1,actions=output:2");
+            d.ovs("ovs-ofctl", "add-flow", "br0", "in_port=2,actions=output:3");
+            d.ovs("ovs-ofctl", "add-flow", "br0", "in_port=3,actions=output:1");
+            d.ovs(VSCTL, "--timeout=30", "add-port", "br0", "vhu-a", "--", "set", "Interface", "vhu-a",
+                    "type=dpdkvhostuser", "ofport_request=2",
+                    "--", "add-port", "br0", "vhu-b", "--", "set", "Interface", "vhu-b",
+                    "type=dpdkvhostuser", "ofport_request=3");
+            String pid = Long.toString(ProcessHandle.current().pid());
+            try (Guest a = new Guest(d.var.resolve("testpmd-a.log"), "jvs-ga-" + pid,
+                         "net_virtio_user0,path=" + d.var.resolve("run/vhu-a") + ",queues=2", "--rxq=2", "--txq=2");
+                 Guest b = new Guest(d.var.resolve("testpmd-b.log"), "jvs-gb-" + pid,
+                         "net_virtio_user0,path=" + d.var.resolve("run/vhu-b") + ",queues=2", "--rxq=2", "--txq=2")) {
+                d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-a", "link_state");
+                d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-b", "link_state");
+                // Each guest's two transmit rings became two receive queues of the switch.
+                d.await(out -> count(out, "port: vhu-a") == 2 && count(out, "port: vhu-b") == 2,
+                        "ovs-appctl", "dpif-netdev/pmd-rxq-show");
+                String status = d.ovs(VSCTL, "get", "Interface", "vhu-a", "status");
+                assertTrue(status.contains("num_of_vrings=\"4\""), status);
+                for (int i = 0; i < 4; i++) {
+                    roundTrip(d, 10 + i);
+                }
+                String sa = d.await(out -> stat(out, "tx_packets") >= 4, VSCTL, "get", "Interface", "vhu-b", "statistics");
+                assertTrue(stat(sa, "rx_packets") >= 4, "B sent back what A sent it: " + sa);
             }
         }
     }

@@ -77,7 +77,21 @@ final class Vhost {
         SymbolLookup vhost = SymbolLookup.libraryLookup(java.nio.file.Path.of(LIBRARY), Arena.global());
         SymbolLookup mbuf = SymbolLookup.libraryLookup(java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/librte_mbuf.so.23"),
                 Arena.global());
-        return new Vhost(vhost.or(mbuf));
+        Vhost v = new Vhost(vhost.or(mbuf));
+        loaded = v;
+        return v;
+    }
+
+    private static volatile Vhost loaded;
+
+    /** The per-burst calls as constants for the JIT (initialized on first use, after {@link #load}). */
+    static final class Burst {
+        static final MethodHandle ENQUEUE = loaded.enqueue;
+        static final MethodHandle DEQUEUE = loaded.dequeue;
+        static final MethodHandle FREE = loaded.freeBulk;
+
+        private Burst() {
+        }
     }
 
     /** What DPDK's vhost thread calls; implementations must never throw. */

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jvswitch.api.dpdk.DpdkEnvironment;
 import org.jvswitch.api.dpdk.MbufPool;
@@ -65,12 +64,9 @@ final class VhostNetdev implements Netdev {
     private volatile boolean registered;
     private volatile Runnable changed;
 
-    final AtomicLong rxPackets = new AtomicLong();
-    final AtomicLong rxBytes = new AtomicLong();
-    final AtomicLong txPackets = new AtomicLong();
-    final AtomicLong txBytes = new AtomicLong();
-    final AtomicLong txDropped = new AtomicLong();
-    final AtomicLong txRetries = new AtomicLong();
+    /** Counters of queues replaced by a reconfiguration, so statistics carry on. */
+    private long rxPacketsGone;
+    private long rxBytesGone;
 
     VhostNetdev(Vhost vhost, DpdkEnvironment env, String name, String type, Path socket, boolean client,
                 Map<String, String> options) throws NetdevException {
@@ -266,6 +262,10 @@ final class VhostNetdev implements Netdev {
     @Override
     public void reconfigure() {
         reconfigure = false;
+        for (VhostRxq q : rxqs) {
+            rxPacketsGone += q.packets;
+            rxBytesGone += q.bytes;
+        }
         int n = wantedRxqs;
         VhostRxq[] next = new VhostRxq[n];
         for (int i = 0; i < n; i++) {
@@ -288,17 +288,34 @@ final class VhostNetdev implements Netdev {
 
     @Override
     public NetdevStats stats() {
+        long rxp = rxPacketsGone;
+        long rxb = rxBytesGone;
         long rxDropped = 0;
         for (VhostRxq q : rxqs) {
+            rxp += q.packets;
+            rxb += q.bytes;
             rxDropped += q.dropped;
         }
-        return new NetdevStats(rxPackets.get(), txPackets.get(), rxBytes.get(), txBytes.get(), rxDropped,
-                txDropped.get(), 0, 0);
+        long txp = 0;
+        long txb = 0;
+        long txd = 0;
+        for (VhostTxq q : txqs) {
+            txp += q.packets;
+            txb += q.bytes;
+            txd += q.dropped;
+        }
+        return new NetdevStats(rxp, txp, rxb, txb, rxDropped, txd, 0, 0);
     }
 
     @Override
     public Map<String, Long> customStats() {
-        return Map.of("ovs_tx_retries", txRetries.get(), "ovs_tx_failure_drops", txDropped.get());
+        long retries = 0;
+        long drops = 0;
+        for (VhostTxq q : txqs) {
+            retries += q.retried;
+            drops += q.dropped;
+        }
+        return Map.of("ovs_tx_retries", retries, "ovs_tx_failure_drops", drops);
     }
 
     /** Open vSwitch's netdev_dpdk_vhost_user_get_status keys. */
@@ -357,7 +374,7 @@ final class VhostNetdev implements Netdev {
     void freeMbufs(MemorySegment mbufs, int n) {
         if (n > 0) {
             try {
-                vhost.freeBulk.invokeExact(mbufs, n);
+                Vhost.Burst.FREE.invokeExact(mbufs, n);
             } catch (Throwable t) {
                 throw Vhost.rethrow(t);
             }

@@ -21,10 +21,11 @@ final class VhostRxq implements Rxq {
     private final MbufPool pool;
     private final MemorySegment mempool;
     private final MemorySegment mbufs;
-    private final java.lang.invoke.MethodHandle dequeue;
     private Thread lastThread;
     volatile boolean busy;
     volatile long dropped;
+    volatile long packets;
+    volatile long bytes;
 
     VhostRxq(VhostNetdev netdev, int id) {
         this.netdev = netdev;
@@ -33,7 +34,6 @@ final class VhostRxq implements Rxq {
         this.pool = netdev.pool();
         this.mempool = pool.mempool();
         this.mbufs = VhostNetdev.pointers(Arena.ofAuto());
-        this.dequeue = netdev.vhost().dequeue;
     }
 
     @Override
@@ -56,7 +56,7 @@ final class VhostRxq implements Rxq {
             }
             int n;
             try {
-                n = (short) dequeue.invokeExact(v, virtqueue, mempool, mbufs, (short) DpPacketBatch.MAX) & 0xffff;
+                n = (short) Vhost.Burst.DEQUEUE.invokeExact(v, virtqueue, mempool, mbufs, (short) DpPacketBatch.MAX) & 0xffff;
             } catch (Throwable e) {
                 throw Vhost.rethrow(e);
             }
@@ -67,8 +67,8 @@ final class VhostRxq implements Rxq {
                 batch.add(p);
             }
             if (n > 0) {
-                netdev.rxPackets.addAndGet(n);
-                netdev.rxBytes.addAndGet(bytes);
+                packets += n;      // one writer (the polling thread); read by stats()
+                this.bytes += bytes;
             }
             return n;
         } finally {

@@ -22,8 +22,12 @@ final class VhostTxq {
     private final MbufPool pool;
     private final MemorySegment mbufs;
     private final MemorySegment copies;
-    private final java.lang.invoke.MethodHandle enqueue;
     volatile boolean busy;
+    // One writer at a time (the queue's thread, or the datapath's lock); read by stats().
+    volatile long packets;
+    volatile long bytes;
+    volatile long dropped;
+    volatile long retried;
 
     VhostTxq(VhostNetdev netdev, int id) {
         this.netdev = netdev;
@@ -32,7 +36,6 @@ final class VhostTxq {
         Arena a = Arena.ofAuto();
         this.mbufs = VhostNetdev.pointers(a);
         this.copies = VhostNetdev.pointers(a);
-        this.enqueue = netdev.vhost().enqueue;
     }
 
     int send(DpPacketBatch batch) {
@@ -43,7 +46,7 @@ final class VhostTxq {
             short vq = (short) ((id % netdev.queuePairs()) * 2 + Vhost.VIRTIO_RXQ);
             if (v < 0 || !netdev.enabled[vq]) {
                 batch.freeAll();
-                netdev.txDropped.addAndGet(n);
+                dropped += n;
                 return n;
             }
             int cnt = 0;
@@ -85,13 +88,13 @@ final class VhostTxq {
             try {
                 for (int attempt = 0; sent < cnt; attempt++) {
                     MemorySegment from = sent == 0 ? mbufs : mbufs.asSlice((long) sent * 8);
-                    int k = (short) enqueue.invokeExact(v, vq, from, (short) (cnt - sent)) & 0xffff;
+                    int k = (short) Vhost.Burst.ENQUEUE.invokeExact(v, vq, from, (short) (cnt - sent)) & 0xffff;
                     sent += k;
                     if (k == 0 || attempt >= retries) {
                         break;
                     }
                     if (sent < cnt) {
-                        netdev.txRetries.incrementAndGet();
+                        retried++;
                     }
                 }
             } catch (Throwable t) {
@@ -101,10 +104,10 @@ final class VhostTxq {
             netdev.freeMbufs(mbufs, cnt);
             batch.clear();
             drops += cnt - sent;
-            netdev.txPackets.addAndGet(sent);
-            netdev.txBytes.addAndGet(bytes);
+            packets += sent;
+            this.bytes += bytes;
             if (drops > 0) {
-                netdev.txDropped.addAndGet(drops);
+                dropped += drops;
             }
             return drops;
         } finally {
