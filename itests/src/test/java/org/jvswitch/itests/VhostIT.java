@@ -105,9 +105,19 @@ class VhostIT {
             assertTrue(Files.exists(sock), "the socket is in the run directory");
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
             assertEquals("down\n", d.ovs(VSCTL, "get", "Interface", "vhost-user1", "link_state"), "no guest yet");
+            // Another bridge whose PMD port generates traffic to a sink: it must keep forwarding
+            // through every guest departure and arrival.
+            d.ovs(VSCTL, "--timeout=30", "add-br", "br1", "--", "set", "bridge", "br1", "datapath_type=netdev",
+                    "--", "add-port", "br1", "sink", "--", "set", "Interface", "sink", "type=dummy", "options:tx-keep=false",
+                    "--", "add-port", "br1", "gen", "--", "set", "Interface", "gen", "type=dummy-pmd",
+                    "options:gen-flows=1", "options:gen-dst=ff:ff:ff:ff:ff:ff", "options:tx-keep=false");
+            long sunk = 0;
             String prefix = "jvs-guest-" + ProcessHandle.current().pid();
             int rounds = Integer.getInteger("vhost.rounds", 5);   // -Dvhost.rounds=50 for the long run
             for (int i = 0; i < rounds; i++) {
+                long before = sunk;
+                sunk = stat(d.await(out -> stat(out, "tx_packets") > before, VSCTL, "get", "Interface", "sink", "statistics"),
+                        "tx_packets");
                 try (Guest g = new Guest(d.var.resolve("testpmd-" + i + ".log"), prefix, "net_virtio_user0,path=" + sock)) {
                     d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhost-user1", "link_state");
                     String status = d.ovs(VSCTL, "get", "Interface", "vhost-user1", "status");
