@@ -115,6 +115,7 @@ final class PmdThread implements Runnable {
         long idleSleepNanos = 0;
         long lastRank = System.nanoTime();
         long now = lastRank;
+        int[] counts = new int[0];
         try {
             while (!exit) {
                 DpPort[] ports = portTable;
@@ -127,29 +128,38 @@ final class PmdThread implements Runnable {
                     loadedTxq = txq;
                 }
                 RxqPoll[] list = polls;
-                // One clock read per busy queue (and one per idle iteration): each read ends one
-                // queue's measured time and starts the next.
+                if (counts.length < list.length) {
+                    counts = new int[list.length];
+                }
+                // One clock read per iteration: the iteration's time is shared among the queues
+                // that had packets, in proportion to their packets (measuring each queue would
+                // cost a clock read per busy queue).
                 long t0 = now;
                 int got = 0;
-                for (RxqPoll poll : list) {
+                processor.setClock(now);
+                for (int i = 0; i < list.length; i++) {
+                    RxqPoll poll = list[i];
                     int n = poll.rxq.recv(batch);
+                    counts[i] = n;
                     if (n > 0) {
-                        processor.setClock(now);
                         processor.input(batch, poll.port.portNo);
                         processor.flush();
-                        long t = System.nanoTime();
-                        poll.busyNanos += t - now;
-                        now = t;
                         got += n;
                     }
                 }
                 if (processor.output.hasPending()) {
                     processor.flush();   // batches held back by tx-flush-interval
                 }
-                if (got == 0) {
-                    now = System.nanoTime();
-                }
+                now = System.nanoTime();
                 long t1 = now;
+                if (got > 0) {
+                    long spent = t1 - t0;
+                    for (int i = 0; i < list.length; i++) {
+                        if (counts[i] > 0) {
+                            list[i].busyNanos += spent * counts[i] / got;
+                        }
+                    }
+                }
                 processor.stats.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
                 processor.stats.add(got > 0 ? PmdPerfStats.BUSY_ITERS : PmdPerfStats.IDLE_ITERS, 1);
                 seq++;
