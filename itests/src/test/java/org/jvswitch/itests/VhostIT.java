@@ -221,6 +221,15 @@ class VhostIT {
                     "type=dpdkvhostuser", "options:vhost-postcopy-support=true");
             assertTrue(r.err().contains("vhost-postcopy-support is not supported"), r.err());
             assertEquals("1\n", d.ovs(VSCTL, "get", "Interface", "p1", "ofport"), "the other ports are unaffected");
+
+            // vhost-sock-dir: a directory under the run directory, as in Open vSwitch.
+            d.ovs(VSCTL, "--timeout=30", "set", "Open_vSwitch", ".", "other_config:vhost-sock-dir=vsock");
+            d.ovs(VSCTL, "--timeout=30", "add-port", "br0", "vhu-d", "--", "set", "Interface", "vhu-d", "type=dpdkvhostuser");
+            assertTrue(Files.exists(d.var.resolve("run/vsock/vhu-d")), "socket under vhost-sock-dir");
+            assertEquals("[]\n", d.ovs(VSCTL, "get", "Interface", "vhu-d", "error"));
+            d.ovs(VSCTL, "--timeout=30", "set", "Open_vSwitch", ".", "other_config:vhost-sock-dir=/etc");
+            r = d.run(VSCTL, "--timeout=30", "add-port", "br0", "vhu-e", "--", "set", "Interface", "vhu-e", "type=dpdkvhostuser");
+            assertTrue(r.err().contains("vhost-sock-dir /etc must be a directory under the run directory"), r.err());
         }
     }
 
