@@ -59,8 +59,10 @@ class DpdkIT {
             d.ovs(VSCTL, "--timeout=20", "remove", "Open_vSwitch", ".", "other_config", "dpdk-socket-mem");
             Dist.Result add = d.run(VSCTL, "--timeout=20", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
                     "--", "add-port", "br0", "n0", "--", "set", "Interface", "n0", "type=dpdk", "options:dpdk-devargs=net_null0");
-            assertTrue(add.err().contains("DPDK is not initialized: rte_eal_init failed: EAL: Cannot init memory; "
-                    + "DPDK cannot start twice in one process: restart jvswitch to apply the new dpdk options"), add.err());
+            assertTrue(add.err().contains("DPDK is not initialized: rte_eal_init failed: EAL: Cannot init memory ("), add.err());
+            assertTrue(add.err().contains(" hugepages of 2048 kB free, hugetlbfs on "), "the machine's hugepages, for diagnosis: " + add.err());
+            assertTrue(add.err().contains("; DPDK cannot start twice in one process: restart jvswitch to apply the new dpdk options"),
+                    add.err());
             assertEquals(0, d.jvswitch("stop").rc());
             assertEquals(0, d.jvswitch("start").rc());
             d.await(out -> out.equals("1\n"), VSCTL, "get", "Interface", "n0", "ofport");

@@ -160,6 +160,14 @@ class VhostIT {
                 d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
                 assertTrue(d.ovs(VSCTL, "get", "Interface", "vhu-c", "status").contains("mode=client"));
                 roundTrip(d, 1);
+                // Restarting the vhost bundle does not need the VM to restart: the port
+                // reconnects to the guest's socket and traffic resumes.
+                String id = bundleId(d, "jvswitch-netdev-vhost");
+                assertEquals(0, d.jvswitch("shell", "stop " + id).rc());
+                assertTrue(d.ovs(VSCTL, "get", "Interface", "vhu-c", "error").contains("unknown type dpdkvhostuserclient"));
+                assertEquals(0, d.jvswitch("shell", "start " + id).rc());
+                d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
+                roundTrip(d, 3);
             }
             d.await(out -> out.equals("down\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
             // The guest comes back with a new socket (its manager removes the stale one, as QEMU

@@ -18,6 +18,46 @@ final class Eal {
     }
 
     /**
+     * What the machine offers DPDK, for a memory failure's message: free and total hugepages of
+     * the default size, and whether hugetlbfs is mounted.
+     */
+    static String hugepageDiagnosis() {
+        long total = -1;
+        long free = -1;
+        String size = "?";
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                String[] f = line.split(":\\s*");
+                if (f.length < 2) {
+                    continue;
+                }
+                switch (f[0]) {
+                    case "HugePages_Total" -> total = Long.parseLong(f[1].trim());
+                    case "HugePages_Free" -> free = Long.parseLong(f[1].trim());
+                    case "Hugepagesize" -> size = f[1].trim();
+                    default -> { }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return "hugepages unknown: " + e.getMessage();
+        }
+        String mount = "hugetlbfs not mounted";
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[2].equals("hugetlbfs")) {
+                    mount = "hugetlbfs on " + f[1];
+                    break;
+                }
+            }
+        } catch (java.io.IOException e) {
+            mount = "mounts unknown";
+        }
+        return free + " of " + total + " hugepages of " + size + " free, " + mount
+                + (total <= 0 ? "; reserve some: echo 1024 > /proc/sys/vm/nr_hugepages (./dev dpdk does)" : "");
+    }
+
+    /**
      * Runs rte_eal_init with {@code args} (argv[0] first) on a thread of its own: EAL pins the
      * calling thread to the main lcore, and every thread that one creates later inherits it, so
      * no other Java thread must make the call.
@@ -62,6 +102,9 @@ final class Eal {
         }
         String said = DpdkLog.lastError(log.recent());
         String reason = said != null ? said : dpdk.strerror(result[1]);
+        if (reason.contains("memory") || reason.contains("huge")) {
+            reason += " (" + hugepageDiagnosis() + ")";
+        }
         if (result[1] == EALREADY) {
             reason += " (" + TWICE + ": restart jvswitch to apply the new dpdk options)";
         }
