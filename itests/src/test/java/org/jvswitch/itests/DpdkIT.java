@@ -46,6 +46,15 @@ class DpdkIT {
             assertEquals("2\n", d.ovs(VSCTL, "get", "Interface", "n0", "ofport"), "p1 opened first and took 1");
             // net_null delivers as fast as it is polled: the PMD counts it.
             d.await(out -> rxPackets(out) > 1000, VSCTL, "get", "Interface", "n0", "statistics");
+            // Queues, MTU and device change while the switch runs; only this port is reconfigured.
+            d.ovs(VSCTL, "--timeout=20", "set", "Interface", "n0", "options:n_rxq=2", "mtu_request=9000");
+            d.await(out -> out.contains("port: n0                queue-id:  1"), "ovs-appctl", "dpif-netdev/pmd-rxq-show");
+            d.await(out -> out.equals("9000\n"), VSCTL, "get", "Interface", "n0", "mtu");
+            d.ovs(VSCTL, "--timeout=20", "set", "Interface", "n0", "options:dpdk-devargs=net_null7", "options:n_rxq=1");
+            d.await(out -> out.contains("driver_name=net_null") && out.contains("n_rxq=\"1\""),
+                    VSCTL, "get", "Interface", "n0", "status");
+            assertTrue(d.log().contains("Device 'net_null0' has been removed and detached"));
+            assertEquals("[]\n", d.ovs(VSCTL, "get", "Interface", "p1", "error"));
         }
     }
 

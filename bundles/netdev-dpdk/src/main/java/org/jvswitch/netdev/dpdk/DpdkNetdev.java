@@ -218,7 +218,14 @@ final class DpdkNetdev implements Netdev {
         nRxqWanted = wantedNRxq;
         rxDesc = wantedRxDesc;
         txDesc = wantedTxDesc;
-        startDevice(wantedMtu);
+        try {
+            startDevice(wantedMtu);
+        } finally {
+            Runnable r = changed;   // MTU, queues and status: the bridge writes them now
+            if (r != null) {
+                r.run();
+            }
+        }
     }
 
     private void readInfo() throws NetdevException {
