@@ -170,6 +170,34 @@ final class DpFlowFormat {
         return value + "/" + hex(mask);
     }
 
+    /** Open vSwitch's packet_format_tcp_flags: S, F, P, R, U, '.', E, C; "none" when none. */
+    static String tcpFlags(int flags) {
+        if (flags == 0) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        int[] bits = {0x002, 0x001, 0x008, 0x004, 0x020, 0x010, 0x040, 0x080};
+        char[] names = {'S', 'F', 'P', 'R', 'U', '.', 'E', 'C'};
+        for (int i = 0; i < bits.length; i++) {
+            if ((flags & bits[i]) != 0) {
+                sb.append(names[i]);
+            }
+        }
+        if ((flags & 0x100) != 0) {
+            sb.append('N');
+        }
+        if ((flags & 0x200) != 0) {
+            sb.append("[200]");
+        }
+        if ((flags & 0x400) != 0) {
+            sb.append("[400]");
+        }
+        if ((flags & 0x800) != 0) {
+            sb.append("[800]");
+        }
+        return sb.toString();
+    }
+
     /** C's {@code %#x}: "0" for zero, else "0x" and the digits. */
     private static String hex(long v) {
         return v == 0 ? "0" : "0x" + Long.toHexString(v);

@@ -362,7 +362,7 @@ final class DpNetdev implements Dpif {
             k.copyFrom(f.key);
             FlowKey m = new FlowKey();
             m.copyFrom(f.mask);
-            out.add(new DpifFlow(k, m, f.actions, f.packets(), f.bytes(), f.usedMillis));
+            out.add(new DpifFlow(k, m, f.actions, f.packets(), f.bytes(), f.usedMillis, f.tcpFlags()));
         }
         return out;
     }

@@ -281,6 +281,9 @@ final class DpifNetdevCommands {
             sb.append(DpFlowFormat.format(f.key(), f.mask(), verbose));
             sb.append(", packets:").append(f.packets()).append(", bytes:").append(f.bytes()).append(", used:");
             sb.append(f.usedMillis() == 0 ? "never" : String.format(Locale.ROOT, "%.3fs", (now - f.usedMillis()) / 1000.0));
+            if (f.tcpFlags() != 0) {
+                sb.append(", flags:").append(DpFlowFormat.tcpFlags(f.tcpFlags()));
+            }
             sb.append(", actions:").append(f.actions()).append('\n');
         }
         return sb.toString();

@@ -15,12 +15,14 @@ import org.jvswitch.api.flow.FlowKey;
 final class Megaflow {
     private static final VarHandle PACKETS;
     private static final VarHandle BYTES;
+    private static final VarHandle FLAGS;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PACKETS = l.findVarHandle(Megaflow.class, "packets", long.class);
             BYTES = l.findVarHandle(Megaflow.class, "bytes", long.class);
+            FLAGS = l.findVarHandle(Megaflow.class, "tcpFlags", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,6 +39,7 @@ final class Megaflow {
     volatile boolean dead;
     private volatile long packets;
     private volatile long bytes;
+    private volatile int tcpFlags;
     volatile long usedMillis;
 
     Megaflow(FlowKey maskedKey, FlowKey mask, DpActions actions) {
@@ -49,9 +52,12 @@ final class Megaflow {
     }
 
     /** Adds one batch's worth of hits. Called by PMD threads, once per flow per batch. */
-    void hit(int packetCount, long byteCount, long nowMillis) {
+    void hit(int packetCount, long byteCount, long nowMillis, int flags) {
         PACKETS.getAndAdd(this, (long) packetCount);
         BYTES.getAndAdd(this, byteCount);
+        if ((tcpFlags | flags) != tcpFlags) {
+            FLAGS.getAndBitwiseOr(this, flags);   // only when a new flag shows up
+        }
         if (usedMillis != nowMillis) {
             usedMillis = nowMillis;
         }
@@ -59,4 +65,5 @@ final class Megaflow {
 
     long packets() { return packets; }
     long bytes() { return bytes; }
+    int tcpFlags() { return tcpFlags; }
 }

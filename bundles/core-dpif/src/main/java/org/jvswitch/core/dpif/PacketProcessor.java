@@ -25,6 +25,7 @@ final class PacketProcessor {
     private final DpPacket[][] groupPkts = new DpPacket[DpPacketBatch.MAX][DpPacketBatch.MAX];
     private final int[] groupCount = new int[DpPacketBatch.MAX];
     private final long[] groupBytes = new long[DpPacketBatch.MAX];
+    private final int[] groupFlags = new int[DpPacketBatch.MAX];
     private int nGroups;
 
     private DpPort[] ports = new DpPort[0];
@@ -113,48 +114,13 @@ final class PacketProcessor {
      * 3.1's simple match. What it cannot decide stays in the batch for the full lookup.
      */
     private void portProcess(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
-        int n = batch.count();
-        int left = 0;
-        int hits = 0;
         nGroups = 0;
-        MaskTable table = port.table;
-        int level = port.level;
-        for (int i = 0; i < n; i++) {
-            DpPacket p = batch.get(i);
-            FlowKey key = keys[i];
-            if (level == PortClassifier.SIMPLE) {
-                long w0 = SimpleMatch.extractW0(p, inPort);
-                long w4 = port.usesFrag && w0 != -1 ? SimpleMatch.extractFragW4(p, w0) : 0;
-                if (w0 == -1 || w4 == -1) {
-                    batch.set(left++, p);
-                    continue;
-                }
-                Megaflow f = port.lookupSimple(w0, w4);
-                if (f == null || f.dead) {
-                    batch.set(left++, p);
-                    continue;
-                }
-                hits++;
-                group(f, p);
-                continue;
-            }
-            key.extract(p, inPort, level);
-            Megaflow only = port.single;
-            Megaflow f = only != null ? (only.key.matchesMasked(key, only.mask, only.words) ? only : null)
-                    : table.lookup(key);
-            if (f == null || f.dead) {
-                batch.set(left++, p);
-                continue;
-            }
-            hits++;
-            group(f, p);
-        }
-        batch.truncate(left);
+        int hits = port.level == PortClassifier.SIMPLE ? simpleLookup(batch, port, inPort) : levelLookup(batch, port, inPort);
         if (hits == 0) {
             return;
         }
         stats.add(PmdPerfStats.RECV, hits);
-        if (level == PortClassifier.SIMPLE) {
+        if (port.level == PortClassifier.SIMPLE) {
             stats.add(PmdPerfStats.SIMPLE_HIT, hits);
         } else {
             stats.add(PmdPerfStats.MASKED_HIT, hits);
@@ -165,11 +131,66 @@ final class PacketProcessor {
         long now = clockMillis();
         for (int g = 0; g < nGroups; g++) {
             Megaflow f = groupFlow[g];
-            f.hit(groupCount[g], groupBytes[g], now);
+            f.hit(groupCount[g], groupBytes[g], now, groupFlags[g]);
             execute(f.program, groupPkts[g], groupCount[g]);
             groupFlow[g] = null;
         }
         nGroups = 0;
+    }
+
+    /** Simple match: two key words read straight from the packet, one probe of the inline table. */
+    private int simpleLookup(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
+        int n = batch.count();
+        int left = 0;
+        int hits = 0;
+        boolean frag = port.usesFrag;
+        for (int i = 0; i < n; i++) {
+            DpPacket p = batch.get(i);
+            long w0 = SimpleMatch.extractW0(p, inPort);
+            long w4 = frag && w0 != -1 ? SimpleMatch.extractFragW4(p, w0) : 0;
+            Megaflow f = w0 == -1 || w4 == -1 ? null : port.lookupSimple(w0, w4);
+            if (f == null || f.dead) {
+                batch.set(left++, p);
+                continue;
+            }
+            hits++;
+            group(f, p, SimpleMatch.tcpFlags(p, (int) (w0 >>> 16) & 0xffff));
+        }
+        batch.truncate(left);
+        return hits;
+    }
+
+    /** A port whose flows share one deeper mask: parse to its level, one probe (or one compare). */
+    private int levelLookup(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
+        int n = batch.count();
+        int left = 0;
+        int hits = 0;
+        MaskTable table = port.table;
+        int level = port.level;
+        for (int i = 0; i < n; i++) {
+            DpPacket p = batch.get(i);
+            FlowKey key = keys[i];
+            key.extract(p, inPort, level);
+            Megaflow only = port.single;
+            Megaflow f = only != null ? (only.key.matchesMasked(key, only.mask, only.words) ? only : null)
+                    : table.lookup(key);
+            if (f == null || f.dead) {
+                batch.set(left++, p);
+                continue;
+            }
+            hits++;
+            int flags;
+            if (level == FlowKey.EXTRACT_ALL) {
+                flags = (int) key.w[9] & 0x0fff;
+            } else if (level == FlowKey.EXTRACT_L3) {
+                flags = key.nwProto() == 6 ? SimpleMatch.tcpFlags(p, key.dlType()) : 0;   // the key knows the protocol
+            } else {
+                flags = SimpleMatch.tcpFlags(p, key.dlType());
+            }
+            group(f, p, flags);
+        }
+        batch.truncate(left);
+        return hits;
     }
 
     private void process(DpPacketBatch batch) {
@@ -218,7 +239,7 @@ final class PacketProcessor {
                     maybeEmcInsert(key, hash, f, emcInvProb);
                 }
             }
-            group(f, p);
+            group(f, p, (int) key.w[9] & 0x0fff);
         }
         batch.clear();
         stats.add(PmdPerfStats.RECV, n);
@@ -230,7 +251,7 @@ final class PacketProcessor {
         stats.add(PmdPerfStats.LOST, lost);
         for (int g = 0; g < nGroups; g++) {
             Megaflow f = groupFlow[g];
-            f.hit(groupCount[g], groupBytes[g], now);
+            f.hit(groupCount[g], groupBytes[g], now, groupFlags[g]);
             execute(f.program, groupPkts[g], groupCount[g]);
             groupFlow[g] = null;
         }
@@ -258,11 +279,12 @@ final class PacketProcessor {
         }
     }
 
-    private void group(Megaflow f, DpPacket p) {
+    private void group(Megaflow f, DpPacket p, int tcpFlags) {
         for (int g = 0; g < nGroups; g++) {
             if (groupFlow[g] == f) {
                 groupPkts[g][groupCount[g]++] = p;
                 groupBytes[g] += p.length();
+                groupFlags[g] |= tcpFlags;
                 return;
             }
         }
@@ -271,6 +293,7 @@ final class PacketProcessor {
         groupPkts[g][0] = p;
         groupCount[g] = 1;
         groupBytes[g] = p.length();
+        groupFlags[g] = tcpFlags;
     }
 
     /**

@@ -234,4 +234,32 @@ class PortClassifierTest {
             p.free();
         }
     }
+
+    @Test
+    void megaflowsCollectTheTcpFlagsOfTheirPackets() throws Exception {
+        NetdevRegistryImpl registry = new NetdevRegistryImpl();
+        registry.addProvider(new QueueNetdev.Provider("q", false), Map.of());
+        provider = new DpNetdevProvider(registry);
+        Dpif dp = provider.open("ovs-netdev");
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        // An in_port-only flow (simple match): the flags come from the packets all the same.
+        dp.setUpcallHandler((packet, key, mask) -> DpActions.builder().output(pb).build());
+        byte[] syn = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        syn[23] = 6;                  // TCP
+        syn[46] = 0x50;               // data offset 5
+        syn[47] = 0x02;               // SYN
+        byte[] ack = syn.clone();
+        ack[47] = 0x10;               // ACK
+        a.offer(syn);
+        await(() -> b.sent().size() == 1, "the SYN");
+        a.offer(ack);
+        await(() -> b.sent().size() == 2, "the ACK");
+        String dump = new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals("dpctl/dump-flows"))
+                .findFirst().orElseThrow().execute(List.of());
+        assertTrue(dump.contains(", flags:S., actions:"), dump);
+        assertEquals(0x12, dp.flowDump().get(0).tcpFlags());
+    }
 }
