@@ -114,7 +114,7 @@ final class Dpcls {
         List<Megaflow> out = new ArrayList<>();
         for (MaskTable t : subtables) {
             if (Arrays.equals(t.mask.w, mask.w)) {
-                for (Megaflow f : t.slots) {
+                for (Megaflow f : t.slots()) {
                     if (f != null && f != MaskTable.TOMBSTONE) {
                         out.add(f);
                     }
@@ -127,7 +127,7 @@ final class Dpcls {
     synchronized List<Megaflow> flows() {
         List<Megaflow> out = new ArrayList<>();
         for (MaskTable t : subtables) {
-            for (Megaflow f : t.slots) {
+            for (Megaflow f : t.slots()) {
                 if (f != null && f != MaskTable.TOMBSTONE) {
                     out.add(f);
                 }

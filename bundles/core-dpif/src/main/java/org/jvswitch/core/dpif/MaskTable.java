@@ -18,19 +18,44 @@ final class MaskTable {
     final FlowKey mask;
     /** The mask's non-zero words: hashing and comparing only these keeps lookups short. */
     final int[] words;
-    volatile Megaflow[] slots = new Megaflow[16];
+    /**
+     * The slots with each flow's hash and masked key words alongside, in one object published as
+     * a whole (a rehash replaces it): a probe touches a flow only once its inline hash and words
+     * match, which spares the cache misses of the flow and its key in large tables.
+     */
+    private volatile Table table;
     /** Lookups this subtable answered since the last ranking (racy counter). */
     long hits;
     int used;   // live + tombstones, writers only
     int live;
 
+    private static final class Table {
+        final Megaflow[] flows;
+        final int[] hashes;
+        final long[] keys;
+
+        Table(int size, int nWords) {
+            flows = new Megaflow[size];
+            hashes = new int[size];
+            keys = new long[size * nWords];
+        }
+    }
+
     MaskTable(FlowKey mask) {
         this.mask = mask;
         this.words = mask.nonZeroWords();
+        this.table = new Table(16, words.length);
+    }
+
+    /** The slots (null, {@link #TOMBSTONE} or a flow); for writers and dumps. */
+    Megaflow[] slots() {
+        return table.flows;
     }
 
     Megaflow lookup(FlowKey key) {
-        Megaflow[] s = slots;
+        Table t = table;
+        Megaflow[] s = t.flows;
+        int[] hs = t.hashes;
         int h = FlowKey.hashMasked(key, mask, words);
         int m = s.length - 1;
         for (int i = h & m; ; i = (i + 1) & m) {
@@ -38,23 +63,38 @@ final class MaskTable {
             if (f == null) {
                 return null;
             }
-            if (f != TOMBSTONE && f.hash == h && f.key.matchesMasked(key, mask, words)) {
+            // Inline hash and key words: the flow itself is touched only when they match.
+            if (hs[i] == h && f != TOMBSTONE && keysMatch(t.keys, i * words.length, key.w)) {
                 return f;
             }
         }
     }
 
-    void insert(Megaflow flow) {
-        if ((used + 1) * 2 > slots.length) {
-            rehash(live + 1 > slots.length / 4 ? slots.length * 2 : slots.length);
+    private boolean keysMatch(long[] keys, int base, long[] kw) {
+        int[] ws = words;
+        long[] mw = mask.w;
+        for (int j = 0; j < ws.length; j++) {
+            int w = ws[j];
+            if ((kw[w] & mw[w]) != keys[base + j]) {
+                return false;
+            }
         }
-        place(slots, flow);
+        return true;
+    }
+
+    void insert(Megaflow flow) {
+        Table t = table;
+        if ((used + 1) * 2 > t.flows.length) {
+            rehash(live + 1 > t.flows.length / 4 ? t.flows.length * 2 : t.flows.length);
+            t = table;
+        }
+        place(t, flow);
         used++;
         live++;
     }
 
     boolean remove(Megaflow flow) {
-        Megaflow[] s = slots;
+        Megaflow[] s = table.flows;
         int m = s.length - 1;
         for (int i = flow.hash & m; ; i = (i + 1) & m) {
             Megaflow f = s[i];
@@ -71,20 +111,27 @@ final class MaskTable {
     }
 
     private void rehash(int size) {
-        Megaflow[] fresh = new Megaflow[size];
-        for (Megaflow f : slots) {
+        Table fresh = new Table(size, words.length);
+        for (Megaflow f : table.flows) {
             if (f != null && f != TOMBSTONE) {
                 place(fresh, f);
             }
         }
         used = live;
-        slots = fresh;
+        table = fresh;
     }
 
-    private static void place(Megaflow[] s, Megaflow flow) {
+    /** Fills the slot's hash and key words first, then publishes the flow (release). */
+    private void place(Table t, Megaflow flow) {
+        Megaflow[] s = t.flows;
         int m = s.length - 1;
         for (int i = flow.hash & m; ; i = (i + 1) & m) {
             if (s[i] == null || s[i] == TOMBSTONE) {
+                t.hashes[i] = flow.hash;
+                int base = i * words.length;
+                for (int j = 0; j < words.length; j++) {
+                    t.keys[base + j] = flow.key.w[words[j]];
+                }
                 SLOT.setRelease(s, i, flow);
                 return;
             }

@@ -220,6 +220,9 @@ final class PacketProcessor {
                 maybeEmcInsert(key, hash, f, emcInvProb);
             } else {
                 f = dp.dpcls.lookup(key, lookups);
+                if (f != null && f.dead) {
+                    f = null;   // removed while we looked: decide it again through the upcall path
+                }
                 if (f != null) {
                     maskedHits++;
                     maybeEmcInsert(key, hash, f, emcInvProb);

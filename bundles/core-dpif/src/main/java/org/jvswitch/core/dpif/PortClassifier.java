@@ -49,7 +49,7 @@ final class PortClassifier {
             this.level = level;
             Megaflow only = null;
             if (table.live == 1) {
-                for (Megaflow f : table.slots) {
+                for (Megaflow f : table.slots()) {
                     if (f != null && f != MaskTable.TOMBSTONE) {
                         only = f;
                     }
@@ -61,7 +61,7 @@ final class PortClassifier {
             this.mask4 = table.mask.w[4];
             List<Megaflow> simple = new ArrayList<>();
             if (level == SIMPLE) {
-                for (Megaflow f : table.slots) {
+                for (Megaflow f : table.slots()) {
                     if (f != null && f != MaskTable.TOMBSTONE && !f.dead) {
                         simple.add(f);
                     }
