@@ -281,8 +281,21 @@ final class DpdkNetdev implements Netdev {
             MemorySegment conf = a.allocate(Dpdk.CONF_SIZE);
             conf.set(JAVA_INT, Dpdk.CONF_RXMODE_MTU, wantMtu);
             int rc = (int) dpdk.devConfigure.invokeExact((short) portId, (short) nRxq, (short) nTxq, conf);
+            // Some devices take fewer queues than they report, or only as many tx as rx queues
+            // (net_tap): retry with equal counts, then halving, as Open vSwitch retries; the
+            // datapath shares tx queues under a lock when its threads outnumber them.
+            int firstRc = rc;
+            int firstTx = nTxq;
+            while (rc != 0 && (nTxq > nRxq || nTxq > 1)) {
+                nTxq = nTxq > nRxq ? nRxq : Math.max(1, nTxq / 2);
+                rc = (int) dpdk.devConfigure.invokeExact((short) portId, (short) nRxq, (short) nTxq, conf);
+            }
             if (rc != 0) {
-                throw failed("Interface " + name + "(rxq:" + nRxq + " txq:" + nTxq + ") configure error: " + dpdk.strerror(rc));
+                throw failed("Interface " + name + "(rxq:" + nRxq + " txq:" + firstTx + ") configure error: "
+                        + dpdk.strerror(firstRc));
+            }
+            if (nTxq != firstTx) {
+                LOG.info("{}: device '{}' took {} tx queues, not {}: threads share them", name, devargs, nTxq, firstTx);
             }
             for (int q = 0; q < nRxq; q++) {
                 rc = (int) dpdk.rxQueueSetup.invokeExact((short) portId, (short) q, (short) rxDesc, socketId,

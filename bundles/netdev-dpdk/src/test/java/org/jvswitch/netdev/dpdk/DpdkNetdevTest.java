@@ -259,6 +259,103 @@ class DpdkNetdevTest {
     }
 
     @Test
+    void ringDeviceLoopsWhatItSendsBack() throws Exception {
+        // net_ring without arguments: each queue's tx ring is its rx ring.
+        DpdkNetdev r = open("r0", "net_ring0");
+        assertEquals("net_ring", r.status().get("driver_name"));
+        PacketBufferPool heap = new PacketBufferPool("ring-test", 8, 2048 + PacketBufferPool.HEADROOM);
+        DpPacketBatch out = new DpPacketBatch();
+        List<byte[]> frames = List.of(Pcap.udp(1, 64), Pcap.tagged(Pcap.udp(2, 300), 7));
+        for (byte[] f : frames) {
+            DpPacket p = heap.alloc();
+            p.copyFrom(f, 0, f.length);
+            out.add(p);
+        }
+        assertEquals(0, r.send(0, out, false));
+        heap.close();
+        List<byte[]> back = new ArrayList<>();
+        pump(r, frames.size(), b -> {
+            for (int i = 0; i < b.count(); i++) {
+                back.add(b.get(i).toByteArray());
+            }
+            b.freeAll();
+        });
+        assertEquals(frames.size(), back.size());
+        for (int i = 0; i < frames.size(); i++) {
+            assertArrayEquals(frames.get(i), back.get(i));
+        }
+    }
+
+    @Test
+    void tapDeviceIsAKernelInterfaceWhileThePortLives() throws Exception {
+        String iface = "jvt" + (ProcessHandle.current().pid() % 100000);
+        DpdkNetdev t = open("t0", "net_tap0,iface=" + iface);
+        assertEquals("net_tap", t.status().get("driver_name"));
+        assertTrue(Files.exists(Path.of("/sys/class/net", iface)), "the kernel sees " + iface);
+        DpPacketBatch out = new DpPacketBatch();
+        PacketBufferPool heap = new PacketBufferPool("tap-test", 4, 2048 + PacketBufferPool.HEADROOM);
+        DpPacket p = heap.alloc();
+        byte[] f = Pcap.udp(1, 64);
+        p.copyFrom(f, 0, f.length);
+        out.add(p);
+        t.send(0, out, false);
+        heap.close();
+        assertEquals(1, t.stats().txPackets() + t.stats().txDropped(), "the frame was handed to the kernel or counted");
+        t.destruct();
+        opened.remove(t);
+        assertFalse(Files.exists(Path.of("/sys/class/net", iface)), "closing the port removes " + iface);
+    }
+
+    private static void ip(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), cmd + ": " + out);
+    }
+
+    @Test
+    void afPacketPortsAtBothEndsOfAVethPairExchangeFrames() throws Exception {
+        String a = "jva" + (ProcessHandle.current().pid() % 100000);
+        String b = "jvb" + (ProcessHandle.current().pid() % 100000);
+        ip("link", "add", a, "type", "veth", "peer", "name", b);
+        try {
+            ip("link", "set", a, "up");
+            ip("link", "set", b, "up");
+            DpdkNetdev pa = open("pa", "net_af_packet0,iface=" + a);
+            DpdkNetdev pb = open("pb", "net_af_packet1,iface=" + b);
+            assertEquals("net_af_packet", pa.status().get("driver_name"));
+            PacketBufferPool heap = new PacketBufferPool("afp-test", 4, 2048 + PacketBufferPool.HEADROOM);
+            byte[] f = Pcap.udp(9, 128);
+            List<byte[]> got = new ArrayList<>();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            // The kernel may send its own frames on a new link (IPv6 router solicitations): look
+            // for ours among whatever arrives, sending again now and then.
+            while (got.stream().noneMatch(g -> java.util.Arrays.equals(g, f)) && System.nanoTime() < deadline) {
+                DpPacketBatch out = new DpPacketBatch();
+                DpPacket p = heap.alloc();
+                p.copyFrom(f, 0, f.length);
+                out.add(p);
+                pa.send(0, out, false);
+                pump(pb, 1, bt -> {
+                    for (int i = 0; i < bt.count(); i++) {
+                        got.add(bt.get(i).toByteArray());
+                    }
+                    bt.freeAll();
+                });
+            }
+            heap.close();
+            assertTrue(got.stream().anyMatch(g -> java.util.Arrays.equals(g, f)), "the frame crossed the veth pair");
+        } finally {
+            for (DpdkNetdev d : opened) {
+                d.destruct();
+            }
+            opened.clear();
+            ip("link", "del", a);
+        }
+    }
+
+    @Test
     void mempoolInfoIsDpdksDump() throws Exception {
         DpdkNetdev p0 = open("p0", "net_null0");
         String dump = p0.mempool().dump();
