@@ -37,22 +37,13 @@ dist=$root/runtime/target/jvswitch
 [ -x "$dist/bin/jvswitch" ] || (cd "$root" && ./dev build)
 command -v ovs-vsctl >/dev/null || { echo "needs Debian's openvswitch-switch (./dev test installs it)" >&2; exit 1; }
 [ -e /usr/lib/x86_64-linux-gnu/librte_eal.so.23 ] || (cd "$root" && ./dev dpdk)
-ovs_dpdk=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
+. "$here/ovs-dpdk.sh"
 
 work=$(mktemp -d /tmp/jvswitch-p2p.XXXXXX)
 pids=()
 cleanup() {
   "$dist/bin/jvswitch" stop >/dev/null 2>&1 || true
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  # Open vSwitch may linger in its exit path (vhost sockets, DPDK cleanup): give it 5 s, then end it.
-  for _ in $(seq 1 50); do
-    local alive=0
-    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && break
-    sleep 0.1
-  done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  end_started
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -129,19 +120,7 @@ if [ "$compare" -eq 1 ]; then
     echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
   else
     echo "== Open vSwitch-DPDK: p0=$src rules=$rules" >&2
-    ovs=$work/ovs
-    mkdir -p "$ovs"
-    export OVS_RUNDIR=$ovs OVS_DBDIR=$ovs OVS_LOGDIR=$ovs
-    ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-    ovsdb-server "$ovs/conf.db" --remote="punix:$ovs/db.sock" --pidfile="$ovs/ovsdb-server.pid" \
-      --log-file="$ovs/ovsdb-server.log" --detach --no-chdir
-    pids+=("$(cat "$ovs/ovsdb-server.pid")")
-    ovs-vsctl --no-wait init
-    # The DPDK build names its control socket after itself: give it the usual name.
-    "$ovs_dpdk" "unix:$ovs/db.sock" --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" \
-      --unixctl="$ovs/ovs-vswitchd.ctl" --detach --no-chdir
-    appctl_target=(-t "$ovs/ovs-vswitchd.ctl")
-    pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
+    start_ovs_dpdk
     configure "ovs-p2p-$$"
     read -r opkts ocpp < <(measure)
     ovs-appctl "${appctl_target[@]}" exit >/dev/null 2>&1 || true

@@ -26,7 +26,7 @@ done
 dist=$root/runtime/target/jvswitch
 [ -x "$dist/bin/jvswitch" ] || (cd "$root" && ./dev build)
 [ -e /usr/lib/x86_64-linux-gnu/librte_eal.so.23 ] || (cd "$root" && ./dev dpdk)
-ovs_dpdk=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
+. "$here/ovs-dpdk.sh"
 
 work=$(mktemp -d /tmp/jvswitch-vloop.XXXXXX)
 pids=()
@@ -44,16 +44,7 @@ stop_guest() {
 cleanup() {
   stop_guest
   "$dist/bin/jvswitch" stop >/dev/null 2>&1 || true
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  # Open vSwitch may linger in its exit path (vhost sockets, DPDK cleanup): give it 5 s, then end it.
-  for _ in $(seq 1 50); do
-    local alive=0
-    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && break
-    sleep 0.1
-  done
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  end_started
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -111,20 +102,9 @@ if [ "$compare" -eq 1 ]; then
     echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
   else
     echo "== Open vSwitch-DPDK" >&2
-    ovs=$work/ovs
-    mkdir -p "$ovs"
-    export OVS_RUNDIR=$ovs OVS_DBDIR=$ovs OVS_LOGDIR=$ovs
-    ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-    ovsdb-server "$ovs/conf.db" --remote="punix:$ovs/db.sock" --pidfile="$ovs/ovsdb-server.pid" \
-      --log-file="$ovs/ovsdb-server.log" --detach --no-chdir
-    pids+=("$(cat "$ovs/ovsdb-server.pid")")
-    ovs-vsctl --no-wait init
-    "$ovs_dpdk" "unix:$ovs/db.sock" --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" \
-      --unixctl="$ovs/ovs-vswitchd.ctl" --detach --no-chdir
-    pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
-    appctl_target=(-t "$ovs/ovs-vswitchd.ctl")
+    start_ovs_dpdk
     configure "ovs-vloop-$$"
-    start_guest "$ovs" "vloop-g2-$$"
+    start_guest "$OVS_RUNDIR" "vloop-g2-$$"
     opkts=$(measure)
     stop_guest
     ovs-appctl "${appctl_target[@]}" exit >/dev/null 2>&1 || true

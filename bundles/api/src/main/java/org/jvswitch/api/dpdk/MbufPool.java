@@ -3,6 +3,7 @@ package org.jvswitch.api.dpdk;
 import java.lang.foreign.MemorySegment;
 
 import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.DpPacketBatch;
 import org.jvswitch.api.packet.PacketPool;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -43,6 +44,18 @@ public interface MbufPool extends PacketPool {
      * (0 when the pool is empty: DPDK's alloc_bulk is all or nothing, so this retries smaller).
      */
     int allocBulk(MemorySegment out, int n);
+
+    /**
+     * Copies the first {@code n} packets of {@code batch} (packets of other pools) into fresh
+     * mbufs of this pool, writes their pointers into {@code out} from index {@code at}, and
+     * frees the originals. Packets that do not fit an mbuf, or find none, are dropped.
+     *
+     * @return how many were dropped; the mbufs written are {@code n} minus that
+     */
+    int copyIn(DpPacketBatch batch, int n, MemorySegment out, int at);
+
+    /** Frees {@code n} mbufs given as a pointer array, whichever pools they come from (one call). */
+    void freeMbufs(MemorySegment mbufs, int n);
 
     /** Mbufs currently out of the pool (in devices, queues or the switch's hands). */
     int inUse();

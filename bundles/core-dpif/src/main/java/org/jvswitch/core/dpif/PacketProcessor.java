@@ -126,16 +126,7 @@ final class PacketProcessor {
             stats.add(PmdPerfStats.MASKED_HIT, hits);
             stats.add(PmdPerfStats.MASKED_LOOKUP, hits);
         }
-        long interval = dp.txFlushIntervalNanos;
-        flushAt = interval == 0 ? 0 : clockNanos() + interval;
-        long now = clockMillis();
-        for (int g = 0; g < nGroups; g++) {
-            Megaflow f = groupFlow[g];
-            f.hit(groupCount[g], groupBytes[g], now, groupFlags[g]);
-            execute(f.program, groupPkts[g], groupCount[g]);
-            groupFlow[g] = null;
-        }
-        nGroups = 0;
+        executeGroups();
     }
 
     /** Simple match: two key words read straight from the packet, one probe of the inline table. */
@@ -195,9 +186,6 @@ final class PacketProcessor {
 
     private void process(DpPacketBatch batch) {
         int n = batch.count();
-        long now = clockMillis();
-        long interval = dp.txFlushIntervalNanos;
-        flushAt = interval == 0 ? 0 : clockNanos() + interval;
         int emcHits = 0;
         int smcHits = 0;
         int maskedHits = 0;
@@ -252,6 +240,17 @@ final class PacketProcessor {
         stats.add(PmdPerfStats.MASKED_LOOKUP, lookups[0]);
         stats.add(PmdPerfStats.MISS, misses);
         stats.add(PmdPerfStats.LOST, lost);
+        executeGroups();
+    }
+
+    /**
+     * Counts each flow's group of this batch against it and runs its actions on the group
+     * (Open vSwitch's packet_batch_per_flow_execute); the flush deadline starts here.
+     */
+    private void executeGroups() {
+        long interval = dp.txFlushIntervalNanos;
+        flushAt = interval == 0 ? 0 : clockNanos() + interval;
+        long now = clockMillis();
         for (int g = 0; g < nGroups; g++) {
             Megaflow f = groupFlow[g];
             f.hit(groupCount[g], groupBytes[g], now, groupFlags[g]);

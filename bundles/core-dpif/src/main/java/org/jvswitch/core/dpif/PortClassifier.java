@@ -110,7 +110,8 @@ final class PortClassifier {
 
     /** Writer-side bookkeeping of one input port. */
     private static final class State {
-        final Map<List<Long>, Integer> masks = new HashMap<>();
+        /** Flows of the port by mask (FlowKey compares its words). */
+        final Map<FlowKey, Integer> masks = new HashMap<>();
         int needFull;   // flows whose actions rewrite L3/L4 headers (they need every offset)
         MaskTable table;
     }
@@ -122,14 +123,6 @@ final class PortClassifier {
     Port port(int inPort) {
         Port[] p = ports;
         return inPort >= 0 && inPort < p.length ? p[inPort] : null;
-    }
-
-    private static List<Long> maskKey(FlowKey mask) {
-        List<Long> k = new ArrayList<>(FlowKey.WORDS);
-        for (long v : mask.w) {
-            k.add(v);
-        }
-        return k;
     }
 
     /** True if the flow's actions rewrite network or transport headers (checksums need every offset). */
@@ -180,7 +173,7 @@ final class PortClassifier {
         }
         int port = f.key.inPort();
         State st = states.computeIfAbsent(port, k -> new State());
-        st.masks.merge(maskKey(f.mask), 1, Integer::sum);
+        st.masks.merge(f.mask, 1, Integer::sum);
         if (needsFull(f)) {
             st.needFull++;
         }
@@ -204,8 +197,7 @@ final class PortClassifier {
         if (st == null) {
             return;
         }
-        List<Long> key = maskKey(f.mask);
-        st.masks.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+        st.masks.computeIfPresent(f.mask, (k, n) -> n > 1 ? n - 1 : null);
         if (needsFull(f)) {
             st.needFull--;
         }
@@ -218,12 +210,7 @@ final class PortClassifier {
             st.table.remove(f);
         } else if (st.masks.size() == 1) {
             // Back to one mask: its flows get a table again.
-            List<Long> only = st.masks.keySet().iterator().next();
-            FlowKey mask = new FlowKey();
-            for (int i = 0; i < FlowKey.WORDS; i++) {
-                mask.w[i] = only.get(i);
-            }
-            st.table = rebuild(port, mask, owner);
+            st.table = rebuild(port, st.masks.keySet().iterator().next(), owner);
         }
         publish(port, st);
     }

@@ -69,7 +69,6 @@ final class Dpdk {
     final MethodHandle devProbe;
     final MethodHandle devRemove;
     final MethodHandle portByName;
-    final MethodHandle nameByPort;
     final MethodHandle devInfo;
     final MethodHandle devConfigure;
     final MethodHandle rxQueueSetup;
@@ -80,7 +79,6 @@ final class Dpdk {
     final MethodHandle devSocketId;
     final MethodHandle macaddrGet;
     final MethodHandle linkGetNowait;
-    final MethodHandle setMtu;
     final MethodHandle promiscuousEnable;
     final MethodHandle statsGet;
     final MethodHandle xstatsGetNames;
@@ -124,7 +122,6 @@ final class Dpdk {
         devProbe = h("rte_dev_probe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         devRemove = h("rte_dev_remove", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         portByName = h("rte_eth_dev_get_port_by_name", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        nameByPort = h("rte_eth_dev_get_name_by_port", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         devInfo = h("rte_eth_dev_info_get", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         devConfigure = h("rte_eth_dev_configure", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS));
         rxQueueSetup = h("rte_eth_rx_queue_setup",
@@ -137,7 +134,6 @@ final class Dpdk {
         devSocketId = h("rte_eth_dev_socket_id", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
         macaddrGet = h("rte_eth_macaddr_get", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         linkGetNowait = h("rte_eth_link_get_nowait", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
-        setMtu = h("rte_eth_dev_set_mtu", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT));
         promiscuousEnable = h("rte_eth_promiscuous_enable", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
         statsGet = h("rte_eth_stats_get", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         xstatsGetNames = h("rte_eth_xstats_get_names", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
@@ -179,11 +175,6 @@ final class Dpdk {
 
     private static MethodHandle libc(String name, SymbolLookup libc, FunctionDescriptor fd) {
         return LINKER.downcallHandle(libc.find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), fd);
-    }
-
-    /** A symbol's address (for exported data such as {@code rte_eth_fp_ops}); null if absent. */
-    MemorySegment symbol(String name) {
-        return lookup.find(name).orElse(null);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.lang.invoke.MethodType;
 
 import org.jvswitch.api.dpdk.MbufPool;
 import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.DpPacketBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,8 +148,40 @@ final class DpdkMempool implements MbufPool {
         }
     }
 
-    /** Frees mbufs given as a pointer array (what a device did not take). */
-    void freeMbufs(MemorySegment mbufs, int n) {
+    @Override
+    public int copyIn(DpPacketBatch batch, int n, MemorySegment out, int at) {
+        MemorySegment fresh = scratch.get();
+        int got = allocBulk(fresh, n);
+        MemorySegment all = Dpdk.ALL;
+        int used = 0;
+        int drops = 0;
+        for (int i = 0; i < n; i++) {
+            DpPacket p = batch.get(i);
+            int len = p.length();
+            if (used < got && len <= dataRoom) {
+                long m = fresh.get(JAVA_LONG, (long) used++ * 8);
+                long buf = all.get(JAVA_LONG, m + Dpdk.MBUF_BUF_ADDR);
+                int off = all.get(JAVA_SHORT, m + Dpdk.MBUF_DATA_OFF) & 0xffff;
+                MemorySegment.copy(p.region(), p.dataAddress(), all, buf + off, len);
+                all.set(JAVA_SHORT, m + Dpdk.MBUF_DATA_LEN, (short) len);
+                all.set(JAVA_INT, m + Dpdk.MBUF_PKT_LEN, len);
+                out.set(JAVA_LONG, (long) (at++) * 8, m);
+            } else {
+                drops++;
+            }
+        }
+        if (used < got) {
+            freeMbufs(fresh.asSlice((long) used * 8), got - used);
+        }
+        // The originals, one call per run of packets from the same pool.
+        batch.truncate(n);
+        batch.freeAll();
+        return drops;
+    }
+
+    /** Frees mbufs given as a pointer array (what a device did not take, what vhost copied). */
+    @Override
+    public void freeMbufs(MemorySegment mbufs, int n) {
         if (n > 0) {
             try {
                 Dpdk.Burst.FREE.invokeExact(mbufs, n);

@@ -1,9 +1,7 @@
 package org.jvswitch.netdev.dpdk;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,22 +19,17 @@ import org.jvswitch.api.packet.DpPacketBatch;
  * <p>Used by one thread at a time (the datapath locks it when threads share the queue).
  */
 final class DpdkTxq {
-    private final DpdkNetdev netdev;
     private final short portId;
     private final short queueId;
     private final DpdkMempool pool;
     private final MemorySegment mbufs;
-    private final MemorySegment copies;
     volatile long dropped;
 
     DpdkTxq(DpdkNetdev netdev, int id) {
-        this.netdev = netdev;
         this.portId = (short) netdev.portId();
         this.queueId = (short) id;
         this.pool = netdev.mempool();
-        Arena arena = Arena.ofAuto();
-        this.mbufs = arena.allocate(ADDRESS, DpPacketBatch.MAX);
-        this.copies = arena.allocate(ADDRESS, DpPacketBatch.MAX);
+        this.mbufs = Arena.ofAuto().allocate(ADDRESS, DpPacketBatch.MAX);
     }
 
     void countDropped(long n) {
@@ -57,7 +50,7 @@ final class DpdkTxq {
         }
         int drops = 0;
         if (foreign > 0) {
-            drops += copyForeign(batch, foreign, cnt);
+            drops += pool.copyIn(batch, foreign, mbufs, cnt);
             cnt += foreign - drops;
         }
         int sent = 0;
@@ -81,41 +74,6 @@ final class DpdkTxq {
         if (drops > 0) {
             dropped += drops;
         }
-        return drops;
-    }
-
-    /**
-     * Copies the first {@code foreign} packets of the batch into new mbufs appended to the pointer
-     * array at {@code at}, frees the originals, and returns how many could not be copied (no mbuf,
-     * or too big for one).
-     */
-    private int copyForeign(DpPacketBatch batch, int foreign, int at) {
-        int got = pool.allocBulk(copies, foreign);
-        MemorySegment all = Dpdk.ALL;
-        int room = pool.dataRoom() + Dpdk.HEADROOM;
-        int out = at;
-        int used = 0;
-        int drops = 0;
-        for (int i = 0; i < foreign; i++) {
-            DpPacket p = batch.get(i);
-            int len = p.length();
-            if (used < got && len <= room - Dpdk.HEADROOM) {
-                long m = copies.get(JAVA_LONG, (long) used++ * 8);
-                long buf = all.get(JAVA_LONG, m + Dpdk.MBUF_BUF_ADDR);
-                int off = all.get(JAVA_SHORT, m + Dpdk.MBUF_DATA_OFF) & 0xffff;
-                MemorySegment.copy(p.region(), p.dataAddress(), all, buf + off, len);
-                all.set(JAVA_SHORT, m + Dpdk.MBUF_DATA_LEN, (short) len);
-                all.set(JAVA_INT, m + Dpdk.MBUF_PKT_LEN, len);
-                mbufs.set(JAVA_LONG, (long) out++ * 8, m);
-            } else {
-                drops++;
-            }
-        }
-        if (used < got) {
-            pool.freeMbufs(copies.asSlice((long) used * 8), got - used);
-        }
-        batch.truncate(foreign);
-        batch.freeAll();
         return drops;
     }
 }

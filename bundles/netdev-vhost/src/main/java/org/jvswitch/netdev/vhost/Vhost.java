@@ -26,7 +26,6 @@ import java.lang.invoke.MethodType;
 final class Vhost {
     static final String LIBRARY = "/usr/lib/x86_64-linux-gnu/librte_vhost.so.23";
     static final Linker LINKER = Linker.nativeLinker();
-    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     /** rte_vhost_driver_register flags. */
     static final long CLIENT = 1;
@@ -47,7 +46,6 @@ final class Vhost {
     final MethodHandle vringNum;
     final MethodHandle numaNode;
     final MethodHandle negotiatedFeatures;
-    final MethodHandle freeBulk;
 
     private Vhost(SymbolLookup lib) {
         register = h(lib, "rte_vhost_driver_register", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -64,7 +62,6 @@ final class Vhost {
         vringNum = h(lib, "rte_vhost_get_vring_num", FunctionDescriptor.of(JAVA_SHORT, JAVA_INT));
         numaNode = h(lib, "rte_vhost_get_numa_node", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         negotiatedFeatures = h(lib, "rte_vhost_get_negotiated_features", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-        freeBulk = h(lib, "rte_pktmbuf_free_bulk", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT), critical);
     }
 
     private static MethodHandle h(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
@@ -74,10 +71,7 @@ final class Vhost {
 
     /** Loads librte_vhost (and, through its dependencies, the rest of DPDK, already in the process). */
     static Vhost load() {
-        SymbolLookup vhost = SymbolLookup.libraryLookup(java.nio.file.Path.of(LIBRARY), Arena.global());
-        SymbolLookup mbuf = SymbolLookup.libraryLookup(java.nio.file.Path.of("/usr/lib/x86_64-linux-gnu/librte_mbuf.so.23"),
-                Arena.global());
-        Vhost v = new Vhost(vhost.or(mbuf));
+        Vhost v = new Vhost(SymbolLookup.libraryLookup(java.nio.file.Path.of(LIBRARY), Arena.global()));
         loaded = v;
         return v;
     }
@@ -88,7 +82,6 @@ final class Vhost {
     static final class Burst {
         static final MethodHandle ENQUEUE = loaded.enqueue;
         static final MethodHandle DEQUEUE = loaded.dequeue;
-        static final MethodHandle FREE = loaded.freeBulk;
 
         private Burst() {
         }

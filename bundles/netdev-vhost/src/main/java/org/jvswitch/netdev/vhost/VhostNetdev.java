@@ -1,9 +1,7 @@
 package org.jvswitch.netdev.vhost;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -21,7 +19,6 @@ import org.jvswitch.api.netdev.Netdev;
 import org.jvswitch.api.netdev.NetdevException;
 import org.jvswitch.api.netdev.NetdevStats;
 import org.jvswitch.api.netdev.Rxq;
-import org.jvswitch.api.packet.DpPacket;
 import org.jvswitch.api.packet.DpPacketBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -369,33 +366,6 @@ final class VhostNetdev implements Netdev {
     }
 
     // ---- helpers for the queues ----
-
-    /** Frees mbufs given as a pointer array (vhost copied what it took). */
-    void freeMbufs(MemorySegment mbufs, int n) {
-        if (n > 0) {
-            try {
-                Vhost.Burst.FREE.invokeExact(mbufs, n);
-            } catch (Throwable t) {
-                throw Vhost.rethrow(t);
-            }
-        }
-    }
-
-    static long mbufOf(DpPacket p) {
-        return ((MbufPool) p.pool()).toMbuf(p);
-    }
-
-    static void copyInto(DpPacket p, long m) {
-        MemorySegment all = Vhost.ALL;
-        long buf = all.get(JAVA_LONG, m);
-        int off = all.get(JAVA_SHORT, m + 16) & 0xffff;
-        int len = p.length();
-        MemorySegment.copy(p.region(), p.dataAddress(), all, buf + off, len);
-        all.set(JAVA_SHORT, m + 40, (short) len);
-        all.set(JAVA_INT, m + 36, len);
-    }
-
-    static final int MBUF_DATA_ROOM_CHECK = 2048;
 
     static MemorySegment pointers(Arena arena) {
         return arena.allocate(ADDRESS, DpPacketBatch.MAX);

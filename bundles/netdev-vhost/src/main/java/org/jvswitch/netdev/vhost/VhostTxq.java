@@ -21,7 +21,6 @@ final class VhostTxq {
     private final int id;
     private final MbufPool pool;
     private final MemorySegment mbufs;
-    private final MemorySegment copies;
     volatile boolean busy;
     // One writer at a time (the queue's thread, or the datapath's lock); read by stats().
     volatile long packets;
@@ -33,9 +32,7 @@ final class VhostTxq {
         this.netdev = netdev;
         this.id = id;
         this.pool = netdev.pool();
-        Arena a = Arena.ofAuto();
-        this.mbufs = VhostNetdev.pointers(a);
-        this.copies = VhostNetdev.pointers(a);
+        this.mbufs = VhostNetdev.pointers(Arena.ofAuto());
     }
 
     int send(DpPacketBatch batch) {
@@ -55,7 +52,7 @@ final class VhostTxq {
             for (int i = 0; i < n; i++) {
                 DpPacket p = batch.get(i);
                 if (p.pool() instanceof MbufPool) {
-                    mbufs.set(JAVA_LONG, (long) cnt++ * 8, VhostNetdev.mbufOf(p));
+                    mbufs.set(JAVA_LONG, (long) cnt++ * 8, ((MbufPool) p.pool()).toMbuf(p));
                     bytes += p.length();
                 } else {
                     batch.set(foreign++, p);
@@ -63,25 +60,13 @@ final class VhostTxq {
             }
             int drops = 0;
             if (foreign > 0) {
-                int got = pool.allocBulk(copies, foreign);
-                int room = pool.dataRoom();
-                int used = 0;
                 for (int i = 0; i < foreign; i++) {
-                    DpPacket p = batch.get(i);
-                    if (used < got && p.length() <= room) {
-                        long m = copies.get(JAVA_LONG, (long) used++ * 8);
-                        VhostNetdev.copyInto(p, m);
-                        bytes += p.length();
-                        mbufs.set(JAVA_LONG, (long) cnt++ * 8, m);
-                    } else {
-                        drops++;
-                    }
+                    int len = batch.get(i).length();
+                    bytes += len <= pool.dataRoom() ? len : 0;
                 }
-                if (used < got) {
-                    netdev.freeMbufs(copies.asSlice((long) used * 8), got - used);
-                }
-                batch.truncate(foreign);
-                batch.freeAll();
+                int lost = pool.copyIn(batch, foreign, mbufs, cnt);
+                drops += lost;
+                cnt += foreign - lost;
             }
             int sent = 0;
             int retries = netdev.txRetriesMax();
@@ -101,7 +86,7 @@ final class VhostTxq {
                 throw Vhost.rethrow(t);
             }
             // The guest has its copies: every mbuf goes back, sent or not.
-            netdev.freeMbufs(mbufs, cnt);
+            pool.freeMbufs(mbufs, cnt);
             batch.clear();
             drops += cnt - sent;
             packets += sent;

@@ -1,0 +1,36 @@
+# Sourced by bench/p2p.sh and bench/vhost-loop.sh: starting Debian's Open vSwitch-DPDK beside
+# jvswitch, and ending every process a bench started. Expects $work (a scratch directory) and
+# the array pids=() in the caller.
+ovs_dpdk=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
+
+# Ends what the bench started, by PID: SIGTERM, 5 s for Open vSwitch to leave its exit path
+# (vhost sockets, DPDK cleanup), then SIGKILL.
+end_started() {
+  local p alive
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
+
+# Starts ovsdb-server and ovs-vswitchd-dpdk in $work/ovs, points the Open vSwitch clients at them
+# (OVS_RUNDIR, appctl_target) and records their PIDs.
+start_ovs_dpdk() {
+  local ovs=$work/ovs
+  mkdir -p "$ovs"
+  export OVS_RUNDIR=$ovs OVS_DBDIR=$ovs OVS_LOGDIR=$ovs
+  ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+  ovsdb-server "$ovs/conf.db" --remote="punix:$ovs/db.sock" --pidfile="$ovs/ovsdb-server.pid" \
+    --log-file="$ovs/ovsdb-server.log" --detach --no-chdir
+  pids+=("$(cat "$ovs/ovsdb-server.pid")")
+  ovs-vsctl --no-wait init
+  # The DPDK build names its control socket after itself: give it the usual name.
+  "$ovs_dpdk" "unix:$ovs/db.sock" --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" \
+    --unixctl="$ovs/ovs-vswitchd.ctl" --detach --no-chdir
+  pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
+  appctl_target=(-t "$ovs/ovs-vswitchd.ctl")
+}
