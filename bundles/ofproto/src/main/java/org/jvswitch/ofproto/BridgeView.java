@@ -54,22 +54,12 @@ final class BridgeView implements SwitchView {
     }
 
     @Override
-    public long flowInstalledNanos() {
-        return bridge.createdNanos;
-    }
-
-    @Override
     public boolean packetOut(byte[] frame, int inPort, List<org.jvswitch.ofproto.ofp.OfAction> actions) {
         return bridge.packetOut(frame, inPort, actions);
     }
 
     @Override
-    public org.jvswitch.ofproto.ofp.FlowTable flowTable() {
-        return bridge.table;
-    }
-
-    @Override
-    public long tableLookups() {
-        return bridge.lookups.sum();
+    public org.jvswitch.ofproto.ofp.OfTables flowTables() {
+        return bridge.tables;
     }
 }

@@ -9,7 +9,8 @@ import org.jvswitch.api.flow.FlowKey;
 import org.jvswitch.api.netdev.Netdev;
 import org.jvswitch.api.ofproto.Ofproto;
 import org.jvswitch.api.ofproto.OfprotoException;
-import org.jvswitch.ofproto.ofp.FlowTable;
+import org.jvswitch.ofproto.ofp.OfField;
+import org.jvswitch.ofproto.ofp.OfTables;
 import org.jvswitch.ofproto.ofp.OfAction;
 import org.jvswitch.ofproto.ofp.OfRule;
 import org.slf4j.Logger;
@@ -68,23 +69,24 @@ final class OfprotoDpif implements Ofproto {
         p.inPort = in.odpPort();
         FlowKey key = new FlowKey();
         key.extract(p, in.odpPort());
-        DpActions dp = new Xlate(in, key, new FlowKey()).run(actions);
-        backer.dpif.execute(p, dp);
+        Xlate x = new Xlate(in, key, new FlowKey());
+        x.run(actions);
+        backer.dpif.execute(p, x.b.build());
         return true;
     }
 
     /** Which rule's counters each installed megaflow (masked key, mask) adds to; pruned by the revalidator. */
     private final Map<FlowId, Decision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Decision(OfRule.Counters counters, long madeMillis) {
+    private record Decision(java.util.List<OfRule.Counters> counters, long madeMillis) {
     }
 
     /** A datapath flow's identity: masked key and mask. */
     record FlowId(FlowKey key, FlowKey mask) {
     }
 
-    /** The counters of the rule that decided the megaflow {@code id}, or null. */
-    OfRule.Counters countersOf(FlowId id) {
+    /** The counters of the rules that decided the megaflow {@code id}, or null. */
+    java.util.List<OfRule.Counters> countersOf(FlowId id) {
         Decision d = decisions.get(id);
         return d == null ? null : d.counters();
     }
@@ -101,16 +103,14 @@ final class OfprotoDpif implements Ofproto {
     private final java.util.Set<Long> pendingMacs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** When the default flow was installed, for its OpenFlow duration. */
     final long createdNanos = System.nanoTime();
-    /** Packets looked up in the flow table (datapath misses translated), for OpenFlow table stats. */
-    final java.util.concurrent.atomic.LongAdder lookups = new java.util.concurrent.atomic.LongAdder();
-    /** OpenFlow table 0; every change flushes the backer's datapath flows so packets are decided again. */
-    final FlowTable table;
+    /** The OpenFlow tables; every change flushes the backer's datapath flows so packets are decided again. */
+    final OfTables tables;
 
     OfprotoDpif(String name, Backer backer, OfprotoServiceImpl service) {
         this.name = name;
         this.backer = backer;
         this.service = service;
-        this.table = new FlowTable(() -> backer.dpif.flowFlush());
+        this.tables = new OfTables(() -> backer.dpif.flowFlush());
     }
 
     @Override public String name() { return name; }
@@ -252,7 +252,7 @@ final class OfprotoDpif implements Ofproto {
         String m = "secure".equals(mode) ? "secure" : "standalone";
         if (!m.equals(failMode)) {
             failMode = m;
-            table.flush(m.equals("standalone"));
+            tables.flush(m.equals("standalone"));
             LOG.info("{}: fail mode {}: flow table flushed", name, m);
         }
     }
@@ -284,37 +284,28 @@ final class OfprotoDpif implements Ofproto {
     }
 
     /**
-     * Translates a packet that missed the datapath (Open vSwitch's {@code xlate_actions}): walks
-     * table 0 by priority; the first rule whose match the packet meets decides, and its actions
-     * become datapath actions. {@code mask} gets the union of the masks of every rule looked at up
-     * to and including that one (so the megaflow never covers a packet another rule would take),
-     * the exact input port, and what the actions looked at. No matching rule: drop. Runs on a
-     * datapath thread without locks.
+     * Translates a packet that missed the datapath (Open vSwitch's {@code xlate_actions}): looks
+     * the packet up in table 0 and runs the actions of the rule it meets, through resubmits and
+     * goto_table into later tables. {@code mask} gets the union of the bits every rule consulted
+     * looked at (staged, so a rule that fails early costs few bits), the exact input port, and
+     * what the actions looked at, so the megaflow never covers a packet the tables would treat
+     * differently. Runs on a datapath thread without locks.
      */
     DpActions translate(FlowKey key, FlowKey mask) {
         OfPort in = byOdp.get(key.inPort());
         if (in == null) {
             return null;
         }
-        lookups.increment();
         mask.setInPort(-1);
-        FlowKey ofKey = new FlowKey();
-        ofKey.copyFrom(key);
-        ofKey.setInPort(in.ofport());
-        long[] mw = mask.w;
-        long[] kw = ofKey.w;
-        for (OfRule r : table.rules()) {
-            if (matchesStaged(r, kw, mw)) {
-                DpActions actions = new Xlate(in, key, mask).run(r.actions);
-                FlowKey masked = new FlowKey();
-                masked.setMasked(key, mask);
-                FlowKey m = new FlowKey();
-                m.copyFrom(mask);
-                decisions.put(new FlowId(masked, m), new Decision(r.counters, System.currentTimeMillis()));
-                return actions;
-            }
-        }
-        return DpActions.DROP;
+        Xlate x = new Xlate(in, key, mask);
+        x.lookup(0);
+        DpActions actions = x.b.build();
+        FlowKey masked = new FlowKey();
+        masked.setMasked(key, mask);
+        FlowKey m = new FlowKey();
+        m.copyFrom(mask);
+        decisions.put(new FlowId(masked, m), new Decision(x.rules, System.currentTimeMillis()));
+        return actions;
     }
 
     /**
@@ -330,14 +321,19 @@ final class OfprotoDpif implements Ofproto {
     };
 
     /**
-     * Checks {@code r} against the packet stage by stage (Open vSwitch's staged lookup) and adds
-     * to {@code mw} only the rule's bits of the stages it examined: a rule the packet fails on its
-     * in_port costs the megaflow nothing but the in_port, so ports that no rule of another port's
-     * concerns keep wide flows.
+     * Checks {@code r} against the pipeline key {@code kw}: first metadata and registers (set by
+     * the tables themselves, so they cost the megaflow nothing), then the packet stage by stage
+     * (Open vSwitch's staged lookup), adding to {@code mw} only the rule's bits of the stages it
+     * examined: a rule the packet fails on its in_port costs the megaflow nothing but the in_port.
      */
     private static boolean matchesStaged(OfRule r, long[] kw, long[] mw) {
-        long[] rw = r.mask.w;
-        long[] rm = r.match.w;
+        long[] rw = r.match.maskWords();
+        long[] rm = r.match.valueWords();
+        for (int i = FlowKey.WORDS; i < OfField.WORDS; i++) {
+            if ((kw[i] & rw[i]) != rm[i]) {
+                return false;
+            }
+        }
         for (long[] stage : STAGES) {
             boolean ok = true;
             for (int i = 0; i < FlowKey.WORDS; i++) {
@@ -356,181 +352,355 @@ final class OfprotoDpif implements Ofproto {
         return true;
     }
 
+    /** Open vSwitch's limits on one translation: nested resubmits, and resubmits in all. */
+    private static final int MAX_DEPTH = 64;
+    private static final int MAX_RESUBMITS = 64 * 64;
+
     /** One translation's state: the packet as the actions have changed it, and what was emitted. */
     private final class Xlate {
-        private static final int D_ETH_SRC = 1;
-        private static final int D_ETH_DST = 2;
-        private static final int D_NW_SRC = 4;
-        private static final int D_NW_DST = 8;
-        private static final int D_NW_TOS = 16;
-        private static final int D_TP_SRC = 32;
-        private static final int D_TP_DST = 64;
-
         private final OfPort in;
         private final FlowKey mask;
-        /** The packet as the actions so far want it (datapath in_port). */
-        private final FlowKey cur = new FlowKey();
-        private final DpActions.Builder b = DpActions.builder();
-        /** The outer VLAN TCI (with CFI) of the packet as the emitted actions leave it; 0 untagged. */
-        private int emittedTci;
-        /** Fields changed in {@link #cur} but not yet set by emitted actions. */
-        private int dirty;
+        /** The pipeline key: the packet as the actions so far want it (in_port = OpenFlow port), metadata, registers. */
+        private final long[] flow = new long[OfField.WORDS];
+        /** The packet as the emitted actions leave it (datapath key words). */
+        private final long[] emitted = new long[FlowKey.WORDS];
+        final DpActions.Builder b = DpActions.builder();
+        /** Counters of every rule the packet met. */
+        final java.util.List<OfRule.Counters> rules = new java.util.ArrayList<>(2);
+        private int depth;
+        private int resubmits;
+        private boolean exit;
+        private int table;
 
         Xlate(OfPort in, FlowKey key, FlowKey mask) {
             this.in = in;
             this.mask = mask;
-            cur.copyFrom(key);
-            emittedTci = key.hasVlan() ? key.vlanTci() : 0;
+            System.arraycopy(key.w, 0, flow, 0, FlowKey.WORDS);
+            System.arraycopy(key.w, 0, emitted, 0, FlowKey.WORDS);
+            setInPort(in.ofport());
         }
 
-        DpActions run(java.util.List<OfAction> actions) {
+        private int inPort() {
+            return (int) (flow[0] >>> 32);
+        }
+
+        private void setInPort(int ofport) {
+            flow[0] = (flow[0] & 0xffffffffL) | ((long) ofport << 32);
+        }
+
+        /** Looks the packet up in table {@code t} and runs the actions of the rule it meets; a miss drops. */
+        void lookup(int t) {
+            if (depth >= MAX_DEPTH || ++resubmits > MAX_RESUBMITS) {
+                LOG.warn("{}: over max translation depth {} or {} resubmits: packet dropped", name, MAX_DEPTH, MAX_RESUBMITS);
+                exit = true;
+                return;
+            }
+            for (OfRule r : tables.rules(t)) {
+                if (matchesStaged(r, flow, mask.w)) {
+                    tables.countLookup(t, true);
+                    rules.add(r.counters);
+                    int saved = table;
+                    table = t;
+                    depth++;
+                    run(r.actions);
+                    depth--;
+                    table = saved;
+                    return;
+                }
+            }
+            tables.countLookup(t, false);
+        }
+
+        void run(java.util.List<OfAction> actions) {
             for (OfAction a : actions) {
-                long arg = a.arg();
-                switch (a.type()) {
-                    case OfAction.OUTPUT -> output((int) arg);
-                    case OfAction.SET_VLAN_VID -> {
-                        mask.setVlanTci(0xffff);
-                        int tci = cur.hasVlan() ? cur.vlanTci() : FlowKey.VLAN_CFI;
-                        cur.setVlanTci((tci & ~0xfff) | (int) arg | FlowKey.VLAN_CFI);
-                    }
-                    case OfAction.SET_VLAN_PCP -> {
-                        mask.setVlanTci(0xffff);
-                        int tci = cur.hasVlan() ? cur.vlanTci() : FlowKey.VLAN_CFI;
-                        cur.setVlanTci((tci & ~0xe000) | ((int) arg << 13) | FlowKey.VLAN_CFI);
-                    }
-                    case OfAction.STRIP_VLAN -> {
-                        mask.setVlanTci(0xffff);
-                        cur.setVlanTci(0);
-                    }
-                    case OfAction.SET_DL_SRC -> {
-                        cur.setDlSrc(arg);
-                        dirty |= D_ETH_SRC;
-                    }
-                    case OfAction.SET_DL_DST -> {
-                        cur.setDlDst(arg);
-                        dirty |= D_ETH_DST;
-                    }
-                    case OfAction.SET_NW_SRC, OfAction.SET_NW_DST, OfAction.SET_NW_TOS -> setNw(a.type(), arg);
-                    case OfAction.SET_TP_SRC, OfAction.SET_TP_DST -> setTp(a.type(), (int) arg);
-                    default -> { }
+                if (exit) {
+                    return;
                 }
-            }
-            return b.build();
-        }
-
-        /** mod_nw_*: only on IPv4 packets, so the megaflow fixes the EtherType. */
-        private void setNw(int type, long arg) {
-            mask.setDlType(0xffff);
-            if (cur.dlType() != FlowKey.ETH_TYPE_IP) {
-                return;
-            }
-            long[] w = cur.w;
-            switch (type) {
-                case OfAction.SET_NW_SRC -> {
-                    w[3] = (w[3] & 0xffffffffL) | (arg << 32);
-                    dirty |= D_NW_SRC;
-                }
-                case OfAction.SET_NW_DST -> {
-                    w[3] = (w[3] & ~0xffffffffL) | (arg & 0xffffffffL);
-                    dirty |= D_NW_DST;
-                }
-                default -> {
-                    w[4] = (w[4] & ~(0xfcL << 48)) | ((arg & 0xfc) << 48);
-                    dirty |= D_NW_TOS;
+                switch (a) {
+                    case OfAction.Output o -> output(o.port());
+                    case OfAction.Controller c -> { }     // no controller connections yet: not sent
+                    case OfAction.SetVlanVid s -> setVlan(0xfff, s.vid(), s.push());
+                    case OfAction.SetVlanPcp s -> setVlan(0xe000, s.pcp() << 13, s.push());
+                    case OfAction.PopVlan p -> {
+                        mask.setVlanTci(0xffff);
+                        flow[0] &= ~0xffffL;
+                    }
+                    case OfAction.PushVlan p -> {
+                        mask.setVlanTci(0xffff);
+                        if ((flow[0] & FlowKey.VLAN_CFI) == 0) {
+                            flow[0] = (flow[0] & ~0xffffL) | FlowKey.VLAN_CFI;
+                        }
+                    }
+                    case OfAction.SetField s -> setField(s);
+                    case OfAction.SetNwTtl t -> {
+                        if (isIpv4()) {
+                            flow[4] = (flow[4] & ~(0xffL << 40)) | ((long) t.ttl() << 40);
+                        }
+                    }
+                    case OfAction.Move mv -> move(mv);
+                    case OfAction.Resubmit r -> {
+                        int saved = inPort();
+                        if (r.inPort() != OfAction.IN_PORT) {
+                            setInPort(r.inPort());
+                        }
+                        lookup(r.table() == 0xff ? table : r.table());
+                        setInPort(saved);
+                    }
+                    case OfAction.DecTtl d -> {
+                        if (!decTtl()) {
+                            return;
+                        }
+                    }
+                    case OfAction.Note n -> { }
+                    case OfAction.Exit e -> exit = true;
+                    case OfAction.WriteMetadata w -> flow[OfField.METADATA_WORD] =
+                            (flow[OfField.METADATA_WORD] & ~w.mask()) | (w.value() & w.mask());
+                    case OfAction.GotoTable g -> lookup(g.table());
                 }
             }
         }
 
-        /** mod_tp_*: only on TCP, UDP and SCTP over IPv4, so the megaflow fixes those fields. */
-        private void setTp(int type, int port) {
+        private boolean isIpv4() {
             mask.setDlType(0xffff);
-            int p = cur.nwProto();
-            if (cur.dlType() != FlowKey.ETH_TYPE_IP) {
-                return;
+            return ((flow[0] >>> 16) & 0xffff) == FlowKey.ETH_TYPE_IP;
+        }
+
+        /**
+         * dec_ttl: IPv4 only here; a TTL that would reach zero ends the actions (Open vSwitch
+         * then sends the packet to the controller, of which there is none yet). Returns false then.
+         */
+        private boolean decTtl() {
+            if (!isIpv4()) {
+                return true;
             }
-            mask.w[4] |= 0xffL << 56;
-            if (p != 6 && p != 17 && p != 132) {
-                return;
+            mask.w[4] |= 0xffL << 40;
+            int ttl = (int) (flow[4] >>> 40) & 0xff;
+            if (ttl <= 1) {
+                return false;
             }
-            long[] w = cur.w;
-            if (type == OfAction.SET_TP_SRC) {
-                w[4] = (w[4] & ~(0xffffL << 16)) | ((long) port << 16);
-                dirty |= D_TP_SRC;
-            } else {
-                w[4] = (w[4] & ~0xffffL) | port;
-                dirty |= D_TP_DST;
+            flow[4] = (flow[4] & ~(0xffL << 40)) | ((long) (ttl - 1) << 40);
+            return true;
+        }
+
+        /** mod_vlan_vid / mod_vlan_pcp: {@code push} pushes a tag on an untagged packet (OpenFlow 1.0). */
+        private void setVlan(int bits, int value, boolean push) {
+            mask.setVlanTci(0xffff);
+            long tci = flow[0] & 0xffff;
+            if ((tci & FlowKey.VLAN_CFI) == 0) {
+                if (!push) {
+                    return;
+                }
+                tci = FlowKey.VLAN_CFI;
             }
+            tci = (tci & ~bits) | value | FlowKey.VLAN_CFI;
+            flow[0] = (flow[0] & ~0xffffL) | tci;
+        }
+
+        /** set_field / load: only where the field's prerequisites hold, which the megaflow then fixes. */
+        private void setField(OfAction.SetField s) {
+            OfField f = s.field();
+            if (f.prereq != OfField.Prereq.NONE && f.prereq != OfField.Prereq.VLAN) {
+                mask.setDlType(0xffff);
+                if (f.prereq != OfField.Prereq.IP_ANY && f.prereq != OfField.Prereq.IPV4
+                        && f.prereq != OfField.Prereq.IPV6 && f.prereq != OfField.Prereq.ARP) {
+                    mask.w[4] |= 0xffL << 56;
+                }
+                if (f.prereq == OfField.Prereq.ND || f.prereq == OfField.Prereq.ND_SOLICIT || f.prereq == OfField.Prereq.ND_ADVERT) {
+                    mask.w[4] |= 0xffL << 16;
+                }
+                boolean ok = s.raw() == OfAction.SetField.LEGACY && (f == OfField.TCP_SRC || f == OfField.TCP_DST)
+                        ? anyL4() : f.prereqOk(flow, ALL_ONES);
+                if (!ok) {
+                    return;
+                }
+            }
+            switch (f) {
+                case VLAN_VID -> setVlan(0xfff, (int) s.value() & 0xfff, true);
+                case VLAN_PCP -> setVlan(0xe000, ((int) s.value() & 7) << 13, true);
+                case VLAN_TCI -> {
+                    mask.setVlanTci(0xffff);
+                    f.setMasked(flow, 0, s.value(), 0, s.mask());
+                    if ((flow[0] & FlowKey.VLAN_CFI) == 0) {
+                        flow[0] &= ~0xffffL;
+                    }
+                }
+                default -> f.setMasked(flow, s.hi(), s.value(), s.hiMask(), s.mask());
+            }
+        }
+
+        private boolean anyL4() {
+            int type = (int) (flow[0] >>> 16) & 0xffff;
+            int proto = (int) (flow[4] >>> 56) & 0xff;
+            return (type == FlowKey.ETH_TYPE_IP || type == FlowKey.ETH_TYPE_IPV6) && (proto == 6 || proto == 17 || proto == 132);
+        }
+
+        /** move: copies bits; a source in the packet is a decision on it, so the megaflow fixes those bits. */
+        private void move(OfAction.Move mv) {
+            long[] bits = new long[2];
+            for (int i = 0; i < mv.nBits(); i++) {
+                int sb = mv.srcOfs() + i;
+                boolean one = bit(mv.src(), flow, sb);
+                int db = mv.dstOfs() + i;
+                if (db >= 64) {
+                    bits[0] |= (one ? 1L : 0) << (db - 64);
+                } else {
+                    bits[1] |= (one ? 1L : 0) << db;
+                }
+            }
+            long hiMask = 0;
+            long loMask = 0;
+            for (int i = 0; i < mv.nBits(); i++) {
+                int db = mv.dstOfs() + i;
+                if (db >= 64) {
+                    hiMask |= 1L << (db - 64);
+                } else {
+                    loMask |= 1L << db;
+                }
+            }
+            if (mv.src().word < FlowKey.WORDS) {
+                long sh = 0;
+                long sl = 0;
+                for (int i = 0; i < mv.nBits(); i++) {
+                    int sb = mv.srcOfs() + i;
+                    if (sb >= 64) {
+                        sh |= 1L << (sb - 64);
+                    } else {
+                        sl |= 1L << sb;
+                    }
+                }
+                mv.src().orMask(mask.w, sh, sl);
+            }
+            OfField d = mv.dst();
+            if (d == OfField.VLAN_TCI || d == OfField.VLAN_VID || d == OfField.VLAN_PCP) {
+                mask.setVlanTci(0xffff);
+            }
+            d.setMasked(flow, bits[0], bits[1], hiMask, loMask);
+        }
+
+        private boolean bit(OfField f, long[] key, int b) {
+            if (b >= 64) {
+                return ((f.getHi(key) >>> (b - 64)) & 1) != 0;
+            }
+            return ((f.get(key) >>> b) & 1) != 0;
         }
 
         /** Emits the changes made to the packet since the last output (Open vSwitch's commit_odp_actions). */
         private void commit() {
-            if ((dirty & D_ETH_SRC) != 0) {
-                b.setEthSrc(cur.dlSrc(), 0xffffffffffffL);
+            if (flow[2] != emitted[2]) {
+                b.setEthSrc(flow[2], 0xffffffffffffL);
             }
-            if ((dirty & D_ETH_DST) != 0) {
-                b.setEthDst(cur.dlDst(), 0xffffffffffffL);
+            if (flow[1] != emitted[1]) {
+                b.setEthDst(flow[1], 0xffffffffffffL);
             }
-            int tci = cur.hasVlan() ? cur.vlanTci() : 0;
-            if (tci != emittedTci) {
-                if (emittedTci != 0) {
+            int tci = (int) flow[0] & 0xffff;
+            int was = (int) emitted[0] & 0xffff;
+            if (tci != was) {
+                if ((was & FlowKey.VLAN_CFI) != 0) {
                     b.popVlan();
                 }
-                if (tci != 0) {
+                if ((tci & FlowKey.VLAN_CFI) != 0) {
                     b.pushVlan(tci);
                 }
-                emittedTci = tci;
             }
-            if ((dirty & D_NW_SRC) != 0) {
-                b.setIpv4(DpActions.IPV4_SRC, cur.nwSrc(), -1);
+            int type = (int) (flow[0] >>> 16) & 0xffff;
+            if (type == FlowKey.ETH_TYPE_IP) {
+                if ((flow[3] >>> 32) != (emitted[3] >>> 32)) {
+                    b.setIpv4(DpActions.IPV4_SRC, (int) (flow[3] >>> 32), -1);
+                }
+                if ((int) flow[3] != (int) emitted[3]) {
+                    b.setIpv4(DpActions.IPV4_DST, (int) flow[3], -1);
+                }
+                int tos = (int) (flow[4] >>> 48) & 0xff;
+                int tosWas = (int) (emitted[4] >>> 48) & 0xff;
+                if (tos != tosWas) {
+                    b.setIpv4(DpActions.IPV4_TOS, tos, tos ^ tosWas);
+                }
+                int ttl = (int) (flow[4] >>> 40) & 0xff;
+                if (ttl != ((int) (emitted[4] >>> 40) & 0xff)) {
+                    b.setIpv4(DpActions.IPV4_TTL, ttl, 0xff);
+                }
+            } else if (type == FlowKey.ETH_TYPE_IPV6) {
+                if (flow[5] != emitted[5] || flow[6] != emitted[6]) {
+                    b.setIpv6(DpActions.IPV6_SRC, ipv6(flow[5], flow[6]));
+                }
+                if (flow[7] != emitted[7] || flow[8] != emitted[8]) {
+                    b.setIpv6(DpActions.IPV6_DST, ipv6(flow[7], flow[8]));
+                }
             }
-            if ((dirty & D_NW_DST) != 0) {
-                b.setIpv4(DpActions.IPV4_DST, cur.nwDst(), -1);
+            int proto = (int) (flow[4] >>> 56) & 0xff;
+            if ((type == FlowKey.ETH_TYPE_IP || type == FlowKey.ETH_TYPE_IPV6) && (proto == 6 || proto == 17 || proto == 132)) {
+                int src = (int) (flow[4] >>> 16) & 0xffff;
+                if (src != ((int) (emitted[4] >>> 16) & 0xffff)) {
+                    b.setL4(proto, DpActions.L4_SRC, src, 0xffff);
+                }
+                int dst = (int) flow[4] & 0xffff;
+                if (dst != ((int) emitted[4] & 0xffff)) {
+                    b.setL4(proto, DpActions.L4_DST, dst, 0xffff);
+                }
             }
-            if ((dirty & D_NW_TOS) != 0) {
-                b.setIpv4(DpActions.IPV4_TOS, cur.nwTos() & 0xfc, 0xfc);
+            System.arraycopy(flow, 0, emitted, 0, FlowKey.WORDS);
+        }
+
+        private static byte[] ipv6(long hi, long lo) {
+            byte[] a = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                a[i] = (byte) (hi >>> (56 - 8 * i));
+                a[8 + i] = (byte) (lo >>> (56 - 8 * i));
             }
-            if ((dirty & D_TP_SRC) != 0) {
-                b.setL4(cur.nwProto(), DpActions.L4_SRC, cur.tpSrc(), 0xffff);
-            }
-            if ((dirty & D_TP_DST) != 0) {
-                b.setL4(cur.nwProto(), DpActions.L4_DST, cur.tpDst(), 0xffff);
-            }
-            dirty = 0;
+            return a;
         }
 
         private void output(int port) {
+            int inNow = inPort();
             switch (port) {
                 case OfAction.IN_PORT -> {
-                    commit();
-                    b.output(in.odpPort());
+                    OfPort p = byOfport(inNow);
+                    if (p != null) {
+                        commit();
+                        b.output(p.odpPort());
+                    }
                 }
                 case OfAction.NORMAL -> {
                     commit();
-                    emittedTci = normal(cur, mask, in, b);
-                    cur.setVlanTci(emittedTci);
+                    OfPort p = byOfport(inNow);
+                    FlowKey cur = new FlowKey();
+                    System.arraycopy(flow, 0, cur.w, 0, FlowKey.WORDS);
+                    int tci = normal(cur, mask, p != null ? p : in, b);
+                    flow[0] = (flow[0] & ~0xffffL) | tci;
+                    emitted[0] = (emitted[0] & ~0xffffL) | tci;
                 }
                 case OfAction.FLOOD, OfAction.ALL -> {
                     commit();
                     java.util.List<OfPort> outs = new java.util.ArrayList<>(ports.values());
                     outs.sort((x, y) -> Integer.compare(x.ofport(), y.ofport()));
                     for (OfPort p : outs) {
-                        if (p != in) {
+                        if (p.ofport() != inNow) {
                             b.output(p.odpPort());
                         }
                     }
                 }
-                case OfAction.CONTROLLER, OfAction.TABLE -> {
-                    // No controller connection and no resubmit yet: the packet is not sent there.
+                case OfAction.TABLE -> lookup(0);   // packet-out: through the tables
+                case OfAction.CONTROLLER -> {
+                    // No controller connections yet: the packet is not sent there.
                 }
                 default -> {
                     OfPort out = byOfport(port);
-                    if (out != null && out != in) {   // output to the input port needs IN_PORT, as in OpenFlow
+                    if (out != null && port != inNow) {   // output to the input port needs IN_PORT, as in OpenFlow
                         commit();
                         b.output(out.odpPort());
                     }
                 }
             }
         }
+    }
+
+    /** A mask with every bit, for checking a field's prerequisites against a whole packet. */
+    private static final long[] ALL_ONES = allOnes();
+
+    private static long[] allOnes() {
+        long[] a = new long[OfField.WORDS];
+        java.util.Arrays.fill(a, -1L);
+        return a;
     }
 
     /**

@@ -52,9 +52,11 @@ final class Revalidator {
                     refresh(b, f, used);
                     // OpenFlow rule statistics come from the datapath flows each rule decided.
                     for (OfprotoDpif o : b.ofprotos) {
-                        OfRule.Counters c = o.countersOf(id);
-                        if (c != null) {
-                            c.add(f.packets() - before[0], f.bytes() - before[1]);
+                        java.util.List<OfRule.Counters> rules = o.countersOf(id);
+                        if (rules != null) {
+                            for (OfRule.Counters c : rules) {
+                                c.add(f.packets() - before[0], f.bytes() - before[1]);
+                            }
                             break;
                         }
                     }
@@ -66,7 +68,7 @@ final class Revalidator {
         // OpenFlow idle and hard timeouts, checked after the counters were brought up to date.
         long nowNanos = System.nanoTime();
         for (OfprotoDpif o : service.bridges().values()) {
-            o.table.delete(r -> r.expired(nowNanos));
+            o.tables.delete(r -> r.expired(nowNanos));
         }
         for (Backer b : backers) {
             for (OfprotoDpif o : b.ofprotos) {

@@ -155,14 +155,14 @@ class FlowProgrammingTest {
         ok("add-flow", "BR", "dl_type=0x0800,nw_src=10.0.0.0/8,actions=mod_nw_src:192.168.0.1,output:7");
         ok("add-flow", "BR", "priority=7,dl_vlan=10,udp,tp_src=53,actions=strip_vlan,mod_dl_src:50:54:00:00:00:01,LOCAL");
         assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x2):\n"
-                + flow("ip,nw_src=10.0.0.0/8 actions=set_field:192.168.0.1->ip_src,output:7")
-                + flow("priority=100,in_port=1 actions=output:2")
-                + flow("priority=7,udp,dl_vlan=10,tp_src=53 actions=pop_vlan,set_field:50:54:00:00:00:01->eth_src,LOCAL")
+                + flow("reset_counts ip,nw_src=10.0.0.0/8 actions=set_field:192.168.0.1->ip_src,output:7")
+                + flow("reset_counts priority=100,in_port=1 actions=output:2")
+                + flow("reset_counts priority=7,udp,dl_vlan=10,tp_src=53 actions=pop_vlan,set_field:50:54:00:00:00:01->eth_src,LOCAL")
                 + flow("priority=0 actions=NORMAL"), ok("-O", "OpenFlow13", "dump-flows", "BR"));
-        assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x6):\n" + flow("priority=100,in_port=1 actions=output:2"),
+        assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x6):\n" + flow("reset_counts priority=100,in_port=1 actions=output:2"),
                 ok("-O", "OpenFlow13", "dump-flows", "BR", "in_port=1"));
         assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x6):\n"
-                + flow("priority=7,udp,dl_vlan=10,tp_src=53 actions=pop_vlan,set_field:50:54:00:00:00:01->eth_src,LOCAL"),
+                + flow("reset_counts priority=7,udp,dl_vlan=10,tp_src=53 actions=pop_vlan,set_field:50:54:00:00:00:01->eth_src,LOCAL"),
                 ok("-O", "OpenFlow13", "dump-flows", "BR", "udp"));
     }
 
@@ -178,7 +178,10 @@ class FlowProgrammingTest {
         assertEquals("NXST_FLOW reply (xid=0x4):\n" + flows, ok("dump-flows", "BR"));
         assertEquals("OFPST_FLOW reply (xid=0x2):\n" + flows, ok("--flow-format=OpenFlow10", "dump-flows", "BR"));
         assertEquals("OFPST_FLOW reply (OF1.3) (xid=0x2):\n" + flows.replace(
-                "mod_nw_tos:64,mod_vlan_pcp:3", "set_field:16->ip_dscp,set_field:3->vlan_pcp"),
+                "mod_nw_tos:64,mod_vlan_pcp:3", "set_field:16->ip_dscp,set_field:3->vlan_pcp")
+                .replace("n_bytes=0, priority=9", "n_bytes=0, reset_counts priority=9")
+                .replace("n_bytes=0, priority=8", "n_bytes=0, reset_counts priority=8")
+                .replace("n_bytes=0, priority=7", "n_bytes=0, reset_counts priority=7"),
                 ok("-O", "OpenFlow13", "dump-flows", "BR"), "OpenFlow 1.3 has set_field for the 1.0 actions");
     }
 
@@ -268,7 +271,7 @@ class FlowProgrammingTest {
     @Test
     void vlanL2AndL4ActionsBecomeDatapathActions() throws Exception {
         ok("add-flow", "BR", "in_port=7,dl_vlan=10,actions=mod_vlan_vid:20,output:1,strip_vlan,output:LOCAL");
-        ok("add-flow", "BR", "in_port=1,tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_dl_dst:50:54:00:00:00:02,IN_PORT,ALL");
+        ok("add-flow", "BR", "in_port=1,tcp,tp_dst=80,actions=mod_tp_dst:8080,mod_dl_dst:50:54:00:00:00:09,IN_PORT,ALL");
         FlowKey k = key(ODP_P2, A, B);
         k.setVlanTci(FlowKey.VLAN_CFI | (3 << 13) | 10);
         FlowKey mask = new FlowKey();
@@ -276,7 +279,7 @@ class FlowProgrammingTest {
         assertEquals(0xffff, mask.vlanTci());
 
         mask = new FlowKey();
-        assertEquals("set(eth(dst=50:54:00:00:00:02)),set(tcp(dst=8080))," + ODP_P1 + "," + ODP_P2 + "," + ODP_LOCAL,
+        assertEquals("set(eth(dst=50:54:00:00:00:09)),set(tcp(dst=8080))," + ODP_P1 + "," + ODP_P2 + "," + ODP_LOCAL,
                 upcall(ipKey(ODP_P1, 1, 2, 6, 1000, 80), mask).toString());
         assertEquals(0xffff, mask.tpDst());
         assertEquals(0, mask.tpSrc());

@@ -170,22 +170,22 @@ class NormalSwitchingTest {
     @Test
     void rulesExpireByHardAndIdleTimeout() {
         long now = System.nanoTime();
-        FlowKey none = new FlowKey();
-        org.jvswitch.ofproto.ofp.OfRule hard = new org.jvswitch.ofproto.ofp.OfRule(10, none, none, 1, 0, 1,
-                List.of(), new byte[0], now - 2_000_000_000L);
-        org.jvswitch.ofproto.ofp.OfRule idle = new org.jvswitch.ofproto.ofp.OfRule(20, none, none, 2, 1, 0,
-                List.of(), new byte[0], now - 2_000_000_000L);
-        org.jvswitch.ofproto.ofp.OfRule fresh = new org.jvswitch.ofproto.ofp.OfRule(30, none, none, 3, 60, 60,
-                List.of(), new byte[0], now);
-        org.jvswitch.ofproto.ofp.OfRule unused = new org.jvswitch.ofproto.ofp.OfRule(40, none, none, 4, 1, 0,
-                List.of(), new byte[0], now - 2_000_000_000L);
-        br0.table.add(hard);
-        br0.table.add(idle);
-        br0.table.add(fresh);
-        br0.table.add(unused);
+        org.jvswitch.ofproto.ofp.OfMatch none = org.jvswitch.ofproto.ofp.OfMatch.ANY;
+        org.jvswitch.ofproto.ofp.OfRule hard = new org.jvswitch.ofproto.ofp.OfRule(0, 10, none, 1, 0, 1, 0,
+                List.of(), now - 2_000_000_000L);
+        org.jvswitch.ofproto.ofp.OfRule idle = new org.jvswitch.ofproto.ofp.OfRule(0, 20, none, 2, 1, 0, 0,
+                List.of(), now - 2_000_000_000L);
+        org.jvswitch.ofproto.ofp.OfRule fresh = new org.jvswitch.ofproto.ofp.OfRule(1, 30, none, 3, 60, 60, 0,
+                List.of(), now);
+        org.jvswitch.ofproto.ofp.OfRule unused = new org.jvswitch.ofproto.ofp.OfRule(2, 40, none, 4, 1, 0, 0,
+                List.of(), now - 2_000_000_000L);
+        br0.tables.add(hard);
+        br0.tables.add(idle);
+        br0.tables.add(fresh);
+        br0.tables.add(unused);
         idle.counters.add(1, 64);   // used just now: not idle
         new Revalidator(service).run(List.of(br0.backer()), System.currentTimeMillis());
-        List<Long> cookies = br0.table.rules().stream().map(r -> r.cookie).toList();
+        List<Long> cookies = br0.tables.all().stream().map(r -> r.cookie).toList();
         assertTrue(!cookies.contains(1L), "hard_timeout=1 expired: " + cookies);
         assertTrue(!cookies.contains(4L), "idle_timeout=1 without a packet for 2 s expired: " + cookies);
         assertTrue(cookies.contains(2L) && cookies.contains(3L), cookies.toString());

@@ -1,28 +1,93 @@
 package org.jvswitch.ofproto.ofp;
 
 /**
- * One parsed OpenFlow 1.0 action: its OFPAT10 type and argument (port, VLAN id, PCP, MAC in the
- * low 48 bits, IPv4 address, ToS byte (DSCP bits), or L4 port).
+ * One OpenFlow action or instruction of a rule, independent of the protocol version it came in
+ * (Open vSwitch's {@code ofpact}). Where Open vSwitch remembers how an action was encoded, so that
+ * a flow dump shows it as it was written ({@code load} versus {@code set_field}, {@code strip_vlan}
+ * versus {@code pop_vlan}), the record does too.
  */
-public record OfAction(int type, long arg) {
-    public static final int OUTPUT = 0;
-    public static final int SET_VLAN_VID = 1;
-    public static final int SET_VLAN_PCP = 2;
-    public static final int STRIP_VLAN = 3;
-    public static final int SET_DL_SRC = 4;
-    public static final int SET_DL_DST = 5;
-    public static final int SET_NW_SRC = 6;
-    public static final int SET_NW_DST = 7;
-    public static final int SET_NW_TOS = 8;
-    public static final int SET_TP_SRC = 9;
-    public static final int SET_TP_DST = 10;
-
+public sealed interface OfAction {
     // OpenFlow 1.0 port numbers an output may name.
-    public static final int IN_PORT = 0xfff8;
-    public static final int TABLE = 0xfff9;
-    public static final int NORMAL = 0xfffa;
-    public static final int FLOOD = 0xfffb;
-    public static final int ALL = 0xfffc;
-    public static final int CONTROLLER = 0xfffd;
-    public static final int LOCAL = 0xfffe;
+    int IN_PORT = 0xfff8;
+    int TABLE = 0xfff9;
+    int NORMAL = 0xfffa;
+    int FLOOD = 0xfffb;
+    int ALL = 0xfffc;
+    int CONTROLLER = 0xfffd;
+    int LOCAL = 0xfffe;
+    int NONE = 0xffff;
+
+    /** Output to an OpenFlow port (16-bit space) or a reserved port; {@code maxLen} for CONTROLLER. */
+    record Output(int port, int maxLen) implements OfAction {
+        public Output(int port) {
+            this(port, 0);
+        }
+    }
+
+    /** NXAST_CONTROLLER: send to the controller with a reason and connection id. */
+    record Controller(int maxLen, int controllerId, int reason) implements OfAction {
+    }
+
+    /** mod_vlan_vid; {@code push}: OpenFlow 1.0 semantics (push a tag when there is none). */
+    record SetVlanVid(int vid, boolean push) implements OfAction {
+    }
+
+    /** mod_vlan_pcp; {@code push} as for {@link SetVlanVid}. */
+    record SetVlanPcp(int pcp, boolean push) implements OfAction {
+    }
+
+    /** strip_vlan (OpenFlow 1.0) or pop_vlan (1.1+). */
+    record PopVlan(boolean strip) implements OfAction {
+    }
+
+    record PushVlan(int ethertype) implements OfAction {
+    }
+
+    /**
+     * Sets the bits of {@code field} that {@code mask} (and {@code hiMask} for 128-bit fields)
+     * selects. {@code raw}: how it was written ({@link #LEGACY}, {@link #SET_FIELD}, {@link #REG_LOAD}).
+     */
+    record SetField(OfField field, long hi, long value, long hiMask, long mask, int raw) implements OfAction {
+        public static final int LEGACY = 0;
+        public static final int SET_FIELD = 1;
+        public static final int REG_LOAD = 2;
+        public static final int REG_LOAD2 = 3;
+
+        public SetField(OfField field, long value, int raw) {
+            this(field, 0, value, 0, field.ones(), raw);
+        }
+
+        boolean whole() {
+            return field.wide() ? hiMask == -1L && mask == -1L : mask == field.ones();
+        }
+    }
+
+    /** mod_nw_ttl. */
+    record SetNwTtl(int ttl) implements OfAction {
+    }
+
+    /** move:src[srcOfs..]->dst[dstOfs..], {@code nBits} bits. */
+    record Move(OfField src, int srcOfs, OfField dst, int dstOfs, int nBits) implements OfAction {
+    }
+
+    /** resubmit(port,table): {@code inPort} IN_PORT keeps the packet's; {@code table} 255 is the current table. */
+    record Resubmit(int inPort, int table, boolean withTable) implements OfAction {
+    }
+
+    record DecTtl() implements OfAction {
+    }
+
+    record Note(byte[] data) implements OfAction {
+    }
+
+    record Exit() implements OfAction {
+    }
+
+    /** write_metadata (an instruction in OpenFlow 1.1+, NXAST_WRITE_METADATA in 1.0). */
+    record WriteMetadata(long value, long mask) implements OfAction {
+    }
+
+    /** goto_table (an instruction in OpenFlow 1.1+, resubmit(,N) in 1.0). */
+    record GotoTable(int table) implements OfAction {
+    }
 }

@@ -1,36 +1,35 @@
 package org.jvswitch.ofproto.ofp;
 
 import java.util.List;
-
-import org.jvswitch.api.flow.FlowKey;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One OpenFlow rule of table 0: priority, match (a masked {@link FlowKey} whose in_port is the
- * OpenFlow port number, plus its mask), cookie, timeouts and actions, immutable. The actions are
- * kept both parsed and in their OpenFlow 1.0 wire form (for flow statistics).
+ * One OpenFlow rule: table, priority, match, cookie, timeouts, flags and actions, immutable. The
+ * counters are shared with the rule a modify replaces it by, as OpenFlow keeps them.
  *
  * <p>Timeouts are enforced by the revalidator ({@link #expired}); flow-removed messages are not
  * sent yet.
  */
 public final class OfRule {
+    /** OFPFF_RESET_COUNTS: Open vSwitch sets it on every flow added over OpenFlow 1.0. */
+    public static final int FLAG_RESET_COUNTS = 0x4;
+
+    public final int tableId;
     public final int priority;
-    /** The match values, already masked ({@code match & mask == match}). */
-    public final FlowKey match;
-    public final FlowKey mask;
+    public final OfMatch match;
     public final long cookie;
     public final int idleTimeout;
     public final int hardTimeout;
+    public final int flags;
     public final List<OfAction> actions;
-    /** The actions as an OpenFlow 1.0 action list. */
-    final byte[] actions10;
     public final long createdNanos;
     /** Packets and bytes of the datapath flows this rule decided, added by the revalidator; kept across a modify. */
     public final Counters counters;
 
     /** A rule's packet and byte counters. */
     public static final class Counters {
-        private final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong packets = new AtomicLong();
+        private final AtomicLong bytes = new AtomicLong();
         /** {@link System#nanoTime()} of the last packet counted, 0 if none (for idle_timeout). */
         private volatile long usedNanos;
 
@@ -53,23 +52,23 @@ public final class OfRule {
         }
     }
 
-    public OfRule(int priority, FlowKey match, FlowKey mask, long cookie, int idleTimeout, int hardTimeout,
-            List<OfAction> actions, byte[] actions10, long createdNanos) {
-        this(priority, match, mask, cookie, idleTimeout, hardTimeout, actions, actions10, createdNanos, new Counters());
+    public OfRule(int tableId, int priority, OfMatch match, long cookie, int idleTimeout, int hardTimeout, int flags,
+            List<OfAction> actions, long createdNanos) {
+        this(tableId, priority, match, cookie, idleTimeout, hardTimeout, flags, actions, createdNanos, new Counters());
     }
 
-    private OfRule(int priority, FlowKey match, FlowKey mask, long cookie, int idleTimeout, int hardTimeout,
-            List<OfAction> actions, byte[] actions10, long createdNanos, Counters counters) {
-        this.counters = counters;
+    private OfRule(int tableId, int priority, OfMatch match, long cookie, int idleTimeout, int hardTimeout, int flags,
+            List<OfAction> actions, long createdNanos, Counters counters) {
+        this.tableId = tableId;
         this.priority = priority;
         this.match = match;
-        this.mask = mask;
         this.cookie = cookie;
         this.idleTimeout = idleTimeout;
         this.hardTimeout = hardTimeout;
+        this.flags = flags;
         this.actions = List.copyOf(actions);
-        this.actions10 = actions10.clone();
         this.createdNanos = createdNanos;
+        this.counters = counters;
     }
 
     /**
@@ -85,52 +84,22 @@ public final class OfRule {
     }
 
     /** The rule with new actions and cookie, everything else kept. */
-    OfRule withActions(List<OfAction> acts, byte[] raw, long newCookie) {
-        return new OfRule(priority, match, mask, newCookie, idleTimeout, hardTimeout, acts, raw, createdNanos, counters);
+    OfRule withActions(List<OfAction> acts, long newCookie) {
+        return new OfRule(tableId, priority, match, newCookie, idleTimeout, hardTimeout, flags, acts, createdNanos, counters);
     }
 
-    /** True if {@code key} (in_port = OpenFlow port) matches. */
-    public boolean matches(FlowKey key) {
-        long[] k = key.w;
-        long[] m = mask.w;
-        long[] v = match.w;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            if ((k[i] & m[i]) != v[i]) {
-                return false;
-            }
-        }
-        return true;
+    /** True if the pipeline key {@code key} (in_port = OpenFlow port) meets the match. */
+    public boolean matches(long[] key) {
+        return match.matches(key);
     }
 
-    /** True if this rule has the same match as {@code value}/{@code msk}. */
-    boolean sameMatch(FlowKey value, FlowKey msk) {
-        return match.equals(value) && mask.equals(msk);
+    /** True if this rule's match is at least as specific as the non-strict filter {@code filter}. */
+    boolean coveredBy(OfMatch filter) {
+        return match.coveredBy(filter);
     }
 
-    /**
-     * True if this rule is at least as specific as the (non-strict) filter {@code value}/{@code msk}:
-     * every field the filter fixes, this rule fixes to the same value.
-     */
-    boolean coveredBy(FlowKey value, FlowKey msk) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            long fm = msk.w[i];
-            if ((mask.w[i] & fm) != fm || (match.w[i] & fm) != value.w[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** True if an output action sends to {@code port} (OpenFlow 1.0 number); OFPP_NONE selects all. */
+    /** True if an output action sends to {@code port} (OpenFlow 1.0 number); NONE selects all. */
     boolean outputsTo(int port) {
-        if (port == Ofp.OFPP10_NONE) {
-            return true;
-        }
-        for (OfAction a : actions) {
-            if (a.type() == OfAction.OUTPUT && a.arg() == port) {
-                return true;
-            }
-        }
-        return false;
+        return OfActions.outputsTo(actions, port);
     }
 }

@@ -87,6 +87,7 @@ public final class Ofp {
     public static final int BRC_EPERM = 5;
     public static final int BRC_BAD_LEN = 6;
     public static final int BRC_BUFFER_UNKNOWN = 8;
+    public static final int BRC_BAD_PORT = 11;
     /** Bytes of the offending message an error carries. */
     public static final int ERROR_DATA_MAX = 64;
 

@@ -79,6 +79,20 @@ public final class OfpCodec {
         return finish(b);
     }
 
+    /**
+     * An Open vSwitch extension error in OpenFlow 1.0 (NXET_VENDOR / NXVC_VENDOR_ERROR with an
+     * nx_vendor_error naming Nicira's vendor id, {@code type} and {@code code}), for errors
+     * OpenFlow 1.0 has no number for.
+     */
+    public static byte[] vendorError(int version, int type, int code, byte[] offending) {
+        int n = Math.min(offending.length, Ofp.ERROR_DATA_MAX);
+        int xid = offending.length >= Ofp.HEADER_LEN ? xid(offending) : 0;
+        ByteBuffer b = start(version, Ofp.ERROR, xid, Ofp.HEADER_LEN + 12 + n);
+        b.putShort((short) 0xb0c2).putShort((short) 0);
+        b.putInt(Ofp.NX_VENDOR_ID).putShort((short) type).putShort((short) code).put(offending, 0, n);
+        return finish(b);
+    }
+
     /** OFPT_ERROR HELLO_FAILED with an explanation in ASCII, as Open vSwitch sends it (xid 0). */
     public static byte[] helloFailed(int version, String why) {
         byte[] text = why.getBytes(StandardCharsets.US_ASCII);

@@ -16,25 +16,22 @@ import org.jvswitch.api.netdev.NetdevStats;
 /**
  * One OpenFlow connection's protocol state, without I/O: takes framed messages, returns the
  * messages to send back. Version negotiation (1.0 and 1.3); features, configuration, port
- * descriptions and statistics; OpenFlow 1.0 FLOW_MOD (add, modify, delete, strict or not) on the
- * bridge's table 0 ({@link FlowTable}); flow statistics of that table as OpenFlow 1.0, Nicira NXM
- * (what {@code ovs-ofctl dump-flows} asks for) and OpenFlow 1.3 replies; echo and barrier. Other
- * requests that would change the switch (1.3 FLOW_MOD, PORT_MOD, groups, meters, PACKET_OUT,
- * NXT_FLOW_MOD) are refused with OFPBRC_EPERM. Every message is length-checked before it is
+ * descriptions and statistics; flow table changes as OpenFlow 1.0 FLOW_MOD, Nicira NXT_FLOW_MOD
+ * and OpenFlow 1.3 FLOW_MOD (add, modify, delete, strict or not) on the bridge's tables
+ * ({@link OfTables}); flow statistics as OpenFlow 1.0, Nicira NXM (what {@code ovs-ofctl
+ * dump-flows} asks for) and OpenFlow 1.3 replies; packet-out; echo and barrier. Other requests
+ * that would change the switch (PORT_MOD, groups, meters, table-mod) are refused with OFPBRC_EPERM. Every message is length-checked before it is
  * read; a bad one gets the error Open vSwitch sends and the session goes on.
  *
  * <p>Not thread-safe: one connection thread drives it.
  */
 public final class OfpSession {
-    /** Flow table entries: table 0 holds exactly one flow. */
-    private static final int N_TABLES = 1;
-    private static final int NORMAL_PRIORITY = 0;
     /** Table capacity reported in table statistics. */
     private static final int MAX_ENTRIES = 1_000_000;
 
     private final SwitchView sw;
-    /** The bridge's table; a private default table when the bridge takes no changes. */
-    private final FlowTable table;
+    /** The bridge's tables; private default tables when the bridge takes no changes. */
+    private final OfTables tables;
     private final boolean writable;
     /** NXT_FLOW_MOD_TABLE_ID: the high byte of an OpenFlow 1.0 flow_mod command is the table. */
     private boolean flowModTableId;
@@ -45,9 +42,9 @@ public final class OfpSession {
 
     public OfpSession(SwitchView sw) {
         this.sw = sw;
-        FlowTable t = sw.flowTable();
+        OfTables t = sw.flowTables();
         this.writable = t != null;
-        this.table = t != null ? t : new FlowTable(() -> { });
+        this.tables = t != null ? t : new OfTables(() -> { });
     }
 
     /** The first message to send, at once, before reading anything. */
@@ -87,9 +84,33 @@ public final class OfpSession {
         try {
             handle(m, type, out);
         } catch (OfpError e) {
-            out.add(OfpCodec.error(version, e.type, e.code, m));
+            out.add(errorMessage(e, m));
         }
         return out;
+    }
+
+    /**
+     * The error message for {@code e} in the session's version. Errors are raised with their
+     * OpenFlow 1.3 numbers; OpenFlow 1.0 has none for match and instruction errors, which Open
+     * vSwitch then sends as Nicira vendor errors.
+     */
+    private byte[] errorMessage(OfpError e, byte[] m) {
+        if (!of10()) {
+            return OfpCodec.error(version, e.type, e.code, m);
+        }
+        if (e.type == OfMatch.ET_BAD_MATCH) {
+            return switch (e.code) {
+                case OfMatch.BMC_BAD_PREREQ -> OfpCodec.vendorError(version, 1, 260, m);
+                case OfMatch.BMC_DUP_FIELD -> OfpCodec.vendorError(version, 1, 261, m);
+                case OfMatch.BMC_BAD_FIELD -> OfpCodec.vendorError(version, 0, 263, m);
+                case OfMatch.BMC_BAD_VALUE -> OfpCodec.vendorError(version, 1, 258, m);
+                default -> OfpCodec.vendorError(version, 1, 256, m);     // NXBRC_NXM_INVALID
+            };
+        }
+        if (e.type == ET13_FLOW_MOD_FAILED) {
+            return OfpCodec.vendorError(version, 1, 521, m);             // NXBRC_UNENCODABLE_ERROR
+        }
+        return OfpCodec.error(version, e.type, e.code, m);
     }
 
     private void negotiate(byte[] m, List<byte[]> out) {
@@ -140,8 +161,30 @@ public final class OfpSession {
         if (bufferId != 0xffffffffL) {
             throw badRequest(Ofp.BRC_BUFFER_UNKNOWN);
         }
-        List<OfAction> actions = OfFlowCodec.parseActions10(m, 16, 16 + actionsLen);
+        List<OfAction> actions = OfActions.parse10(m, 16, 16 + actionsLen);
         byte[] frame = java.util.Arrays.copyOfRange(m, 16 + actionsLen, m.length);
+        if (frame.length < 14 || !sw.packetOut(frame, inPort, actions)) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+    }
+
+    /** OF1.3 PACKET_OUT: buffer_id, in_port (32-bit), actions_len, pad, actions, frame. */
+    private void packetOut13(byte[] m) throws OfpError {
+        atLeast(m, 24);
+        long bufferId = u32(m, 8) & 0xffffffffL;
+        int inPort = Ofp.port10(u32(m, 12));
+        int actionsLen = u16(m, 16);
+        if (24 + actionsLen > m.length) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+        if (bufferId != 0xffffffffL) {
+            throw badRequest(Ofp.BRC_BUFFER_UNKNOWN);
+        }
+        if (inPort < 0) {
+            throw badRequest(Ofp.BRC_BAD_PORT);
+        }
+        List<OfAction> actions = OfActions.parse13(m, 24, 24 + actionsLen);
+        byte[] frame = java.util.Arrays.copyOfRange(m, 24 + actionsLen, m.length);
         if (frame.length < 14 || !sw.packetOut(frame, inPort, actions)) {
             throw badRequest(Ofp.BRC_BAD_LEN);
         }
@@ -193,14 +236,14 @@ public final class OfpSession {
                 if (of10()) {
                     packetOut10(m);
                 } else {
-                    refuse(m, 24);
+                    packetOut13(m);
                 }
             }
             case Ofp.FLOW_MOD -> {
                 if (of10()) {
                     flowMod10(m);
                 } else {
-                    refuse(m, 56);
+                    flowMod13(m);
                 }
             }
             default -> {
@@ -286,7 +329,7 @@ public final class OfpSession {
                 flowModTableId = u8(m, 16) != 0;
             }
             case Ofp.NXT_SET_PACKET_IN_FORMAT -> exact(m, 20);
-            case Ofp.NXT_FLOW_MOD -> refuse(m, 48);
+            case Ofp.NXT_FLOW_MOD -> flowModNx(m);
             default -> throw badRequest(Ofp.BRC_BAD_SUBTYPE);
         }
     }
@@ -298,7 +341,7 @@ public final class OfpSession {
         ByteBuffer b = OfpCodec.start(version, Ofp.FEATURES_REPLY, xid, 32 + 48 * ports.size());
         b.putLong(sw.datapathId());
         b.putInt(0);                      // n_buffers: packets are never buffered
-        b.put((byte) N_TABLES);
+        b.put((byte) OfTables.N_TABLES);
         if (of10()) {
             OfpCodec.pad(b, 3);
             b.putInt(0x7);                // FLOW_STATS | TABLE_STATS | PORT_STATS
@@ -376,7 +419,7 @@ public final class OfpSession {
                 FlowKey v = new FlowKey();
                 FlowKey k = new FlowKey();
                 OfFlowCodec.parseMatch10(m, 12, v, k);
-                List<OfRule> rules = select(v, k, u8(m, 52), u16(m, 54));
+                List<OfRule> rules = select(OfMatch.of(v, k), u8(m, 52), u16(m, 54), 0, 0);
                 if (stype == Ofp.ST_FLOW) {
                     for (OfRule r : rules) {
                         entries.add(flow10(r));
@@ -387,7 +430,9 @@ public final class OfpSession {
             }
             case Ofp.ST_TABLE -> {
                 exact(m, 12);
-                entries.add(table10());
+                for (int t = 0; t < OfTables.N_TABLES; t++) {
+                    entries.add(table10(t));
+                }
             }
             case Ofp.ST_PORT -> {
                 exact(m, 12 + 8);
@@ -413,9 +458,6 @@ public final class OfpSession {
         statsReply(xid, stype, new byte[0], entries, out);
     }
 
-    private static boolean tableSelected(int table) {
-        return table == 0 || table == Ofp.OFPTT_ALL;
-    }
 
     /** Nicira vendor statistics (NXST_FLOW, NXST_AGGREGATE) in a 1.0 stats request. */
     private void nxStats(byte[] m, int bodyOff, int xid, List<byte[]> out) throws OfpError {
@@ -436,10 +478,9 @@ public final class OfpSession {
         if (m.length != 32 + ((matchLen + 7) & ~7)) {
             throw badRequest(Ofp.BRC_BAD_LEN);
         }
-        FlowKey v = new FlowKey();
-        FlowKey k = new FlowKey();
-        OfFlowCodec.parseNxm(m, 32, matchLen, v, k);
-        List<OfRule> rules = select(v, k, table, outPort);
+        long[] cookie = new long[2];
+        OfMatch match = OfMatch.parse(m, 32, matchLen, false, cookie);
+        List<OfRule> rules = select(match, table, outPort, cookie[0], cookie[1]);
         List<byte[]> entries = new ArrayList<>();
         if (subtype == Ofp.NXST_FLOW) {
             for (OfRule r : rules) {
@@ -467,7 +508,7 @@ public final class OfpSession {
                 atLeast(m, 16 + 32 + 4);
                 int matchLen = u16(m, 16 + 32 + 2);
                 if (u16(m, 48) != 1 || matchLen < 4) {
-                    throw new OfpError(4 /* OFPET_BAD_MATCH */, 0 /* BAD_TYPE */);
+                    throw new OfpError(OfMatch.ET_BAD_MATCH, OfMatch.BMC_BAD_TYPE);
                 }
                 if (m.length != 16 + 32 + ((matchLen + 7) & ~7)) {
                     throw badRequest(Ofp.BRC_BAD_LEN);
@@ -477,12 +518,10 @@ public final class OfpSession {
                 int outGroup = u32(m, 24);
                 long cookie = u64(m, 32);
                 long cookieMask = u64(m, 40);
-                FlowKey v = new FlowKey();
-                FlowKey k = new FlowKey();
-                OfOxm.parse(m, 52, matchLen - 4, v, k);
+                OfMatch match = OfMatch.parse(m, 52, matchLen - 4, true, null);
                 int port10 = outPort == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(outPort);
-                List<OfRule> rules = outGroup != Ofp.OFPP13_ANY || port10 < 0 ? List.of() : select(v, k, table, port10);
-                rules = rules.stream().filter(r -> (r.cookie & cookieMask) == (cookie & cookieMask)).toList();
+                List<OfRule> rules = outGroup != Ofp.OFPP13_ANY || port10 < 0 ? List.of()
+                        : select(match, table, port10, cookie, cookieMask);
                 if (mtype == Ofp.ST_FLOW) {
                     for (OfRule r : rules) {
                         entries.add(flow13(r));
@@ -493,13 +532,14 @@ public final class OfpSession {
             }
             case Ofp.ST_TABLE -> {
                 exact(m, 16);
-                ByteBuffer b = ByteBuffer.allocate(24);
-                b.put((byte) 0);
-                OfpCodec.pad(b, 3);
-                b.putInt(table.rules().size());       // active_count
-                long lookups = sw.tableLookups();
-                b.putLong(lookups).putLong(lookups);  // every lookup matches the catch-all flow
-                entries.add(b.array());
+                for (int t = 0; t < OfTables.N_TABLES; t++) {
+                    ByteBuffer b = ByteBuffer.allocate(24);
+                    b.put((byte) t);
+                    OfpCodec.pad(b, 3);
+                    b.putInt(tables.rules(t).size());         // active_count
+                    b.putLong(tables.lookups(t)).putLong(tables.matched(t));
+                    entries.add(b.array());
+                }
             }
             case Ofp.ST_PORT -> {
                 exact(m, 16 + 8);
@@ -516,7 +556,9 @@ public final class OfpSession {
                 if (m.length != 16) {
                     refuse(m, 16 + 64);       // a body sets table features: a change
                 }
-                entries.add(tableFeatures13());
+                for (int t = 0; t < OfTables.N_TABLES; t++) {
+                    entries.add(tableFeatures13(t));
+                }
             }
             case Ofp.MP13_PORT_DESC -> {
                 exact(m, 16);
@@ -576,33 +618,32 @@ public final class OfpSession {
         return b.array();
     }
 
-    private byte[] table10() {
+    private byte[] table10(int t) {
         ByteBuffer b = ByteBuffer.allocate(64);
-        b.put((byte) 0);
+        b.put((byte) t);
         OfpCodec.pad(b, 3);
-        OfpCodec.putString(b, "classifier", 32);
+        OfpCodec.putString(b, "", 32);          // unnamed, as Open vSwitch's tables
         b.putInt(Ofp.OFPFW10_ALL);
         b.putInt(MAX_ENTRIES);
-        b.putInt(table.rules().size());           // active_count
-        long lookups = sw.tableLookups();
-        b.putLong(lookups).putLong(lookups);
+        b.putInt(tables.rules(t).size());         // active_count
+        b.putLong(tables.lookups(t)).putLong(tables.matched(t));
         return b.array();
     }
 
     /**
-     * ofp_table_features of table 0 with the eight properties clients require, all empty: the
-     * table takes no flows from OpenFlow yet.
+     * ofp_table_features of table {@code t} with the eight properties clients require, left
+     * empty (Open vSwitch lists every field and action there; clients only need them present).
      */
-    private static byte[] tableFeatures13() {
+    private static byte[] tableFeatures13(int t) {
         int[] props = {0, 2, 4, 6, 8, 10, 12, 14};   // INSTRUCTIONS ... APPLY_SETFIELD
         int len = 64 + 8 * props.length;
         ByteBuffer b = ByteBuffer.allocate(len);
-        b.putShort((short) len).put((byte) 0);
+        b.putShort((short) len).put((byte) t);
         OfpCodec.pad(b, 5);
-        OfpCodec.putString(b, "classifier", 32);
-        b.putLong(0).putLong(0);                   // metadata_match, metadata_write
+        OfpCodec.putString(b, "", 32);
+        b.putLong(-1L).putLong(-1L);               // metadata_match, metadata_write: every bit
         b.putInt(0);                               // config
-        b.putInt(1);                               // max_entries
+        b.putInt(MAX_ENTRIES);
         for (int type : props) {
             b.putShort((short) type).putShort((short) 4).putInt(0);
         }
@@ -647,27 +688,29 @@ public final class OfpSession {
         b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
     }
 
-    /** ofp_flow_stats (1.0) of {@code r}; packet and byte counts are not kept yet (0). */
+    /** ofp_flow_stats (1.0) of {@code r}: the part of its match OpenFlow 1.0 can say, 1.0 actions. */
     private static byte[] flow10(OfRule r) {
-        int len = 88 + r.actions10.length;
+        byte[] acts = OfActions.encode(r.actions, Ofp.V10, r.match);
+        int len = 88 + acts.length;
         ByteBuffer b = ByteBuffer.allocate(len);
-        b.putShort((short) len).put((byte) 0).put((byte) 0);
-        OfFlowCodec.putMatch10(b, r.match, r.mask);
+        b.putShort((short) len).put((byte) r.tableId).put((byte) 0);
+        OfFlowCodec.putMatch10(b, r.match.value(), r.match.mask());
         putDuration(b, r.createdNanos);
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         OfpCodec.pad(b, 6);
-        b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());   // cookie, packet_count, byte_count
-        b.put(r.actions10);
+        b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
+        b.put(acts);
         return b.array();
     }
 
-    /** nx_flow_stats of {@code r}: NXM match, OpenFlow 1.0 actions; counts 0. */
+    /** nx_flow_stats of {@code r}: NXM match, OpenFlow 1.0 actions with Nicira extensions. */
     private static byte[] nxFlow(OfRule r) {
-        byte[] nxm = OfFlowCodec.nxm(r.match, r.mask);
+        byte[] nxm = r.match.encode(false);
+        byte[] acts = OfActions.encode(r.actions, Ofp.V10, r.match);
         int padded = (nxm.length + 7) & ~7;
-        int len = 48 + padded + r.actions10.length;
+        int len = 48 + padded + acts.length;
         ByteBuffer b = ByteBuffer.allocate(len);
-        b.putShort((short) len).put((byte) 0).put((byte) 0);
+        b.putShort((short) len).put((byte) r.tableId).put((byte) 0);
         putDuration(b, r.createdNanos);
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         b.putShort((short) nxm.length);           // match_len
@@ -675,37 +718,78 @@ public final class OfpSession {
         b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
         b.put(nxm);
         OfpCodec.pad(b, padded - nxm.length);
-        b.put(r.actions10);
+        b.put(acts);
         return b.array();
     }
 
-    /** The rules of {@code tableId} (0 or ALL) covered by the filter and outputting to {@code outPort}. */
-    private List<OfRule> select(FlowKey v, FlowKey k, int tableId, int outPort) {
-        if (!tableSelected(tableId)) {
-            return List.of();
-        }
+    /** ofp_flow_stats (1.3) of {@code r}: OXM match, instructions. */
+    private static byte[] flow13(OfRule r) {
+        byte[] oxm = r.match.encode(true);
+        int matchLen = 4 + oxm.length;
+        int matchPadded = (matchLen + 7) & ~7;
+        byte[] inst = OfActions.encode(r.actions, Ofp.V13, r.match);
+        int len = 48 + matchPadded + inst.length;
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).put((byte) r.tableId).put((byte) 0);
+        putDuration(b, r.createdNanos);
+        b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
+        b.putShort((short) r.flags);
+        OfpCodec.pad(b, 4);
+        b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
+        b.putShort((short) 1).putShort((short) matchLen).put(oxm);
+        OfpCodec.pad(b, matchPadded - matchLen);
+        b.put(inst);
+        return b.array();
+    }
+
+    /**
+     * The rules of {@code tableId} (or all tables for 255) covered by the filter, outputting to
+     * {@code outPort} (NONE: any) and whose cookie agrees with {@code cookie} under {@code cookieMask}.
+     */
+    private List<OfRule> select(OfMatch filter, int tableId, int outPort, long cookie, long cookieMask) {
         List<OfRule> out = new ArrayList<>();
-        for (OfRule r : table.rules()) {
-            if (r.coveredBy(v, k) && r.outputsTo(outPort)) {
+        if (tableId != Ofp.OFPTT_ALL && tableId >= OfTables.N_TABLES) {
+            return out;
+        }
+        List<OfRule> candidates = tableId == Ofp.OFPTT_ALL ? tables.all() : tables.rules(tableId);
+        for (OfRule r : candidates) {
+            if (r.coveredBy(filter) && r.outputsTo(outPort) && ((r.cookie ^ cookie) & cookieMask) == 0) {
                 out.add(r);
             }
         }
         return out;
     }
 
-    // ---- flow table changes, OpenFlow 1.0 ----
+    // ---- flow table changes ----
 
     private static final int FC_ADD = 0;
     private static final int FC_MODIFY = 1;
     private static final int FC_MODIFY_STRICT = 2;
     private static final int FC_DELETE = 3;
     private static final int FC_DELETE_STRICT = 4;
-    private static final int ET_FLOW_MOD_FAILED = 3;
-    private static final int FMFC_BAD_COMMAND = 4;
+    private static final int ET10_FLOW_MOD_FAILED = 3;
+    private static final int FMFC10_OVERLAP = 1;
+    private static final int FMFC10_BAD_COMMAND = 4;
+    static final int ET13_FLOW_MOD_FAILED = 5;
+    private static final int FMFC13_BAD_TABLE_ID = 2;
+    private static final int FMFC13_OVERLAP = 3;
+    private static final int FMFC13_BAD_COMMAND = 6;
+    private static final int FF_SEND_FLOW_REM = 1;
+    private static final int FF_CHECK_OVERLAP = 2;
 
     /**
-     * OFPT_FLOW_MOD (1.0): ofp_match, cookie, command, idle and hard timeouts, priority, buffer_id
-     * (ignored: nothing is buffered), out_port (for deletes), flags (ignored), actions.
+     * A flow table change, whatever message it came in: {@code newCookie} all-ones keeps the
+     * cookies of modified rules; {@code cookieMask} 0 selects regardless of cookie;
+     * {@code addIfNone}: a modify that selects nothing adds the rule (OpenFlow 1.0 semantics).
+     */
+    private record FlowMod(int command, int tableId, OfMatch match, int priority, long cookie, long cookieMask,
+            long newCookie, int idle, int hard, int outPort, int flags, List<OfAction> actions, boolean addIfNone) {
+    }
+
+    /**
+     * OFPT_FLOW_MOD (1.0): ofp_match, cookie, command (its high byte the table once the client
+     * enabled NXT_FLOW_MOD_TABLE_ID), idle and hard timeouts, priority, buffer_id (ignored: nothing
+     * is buffered), out_port (for deletes), flags, actions.
      */
     private void flowMod10(byte[] m) throws OfpError {
         atLeast(m, 72);
@@ -717,66 +801,144 @@ public final class OfpSession {
         OfFlowCodec.parseMatch10(m, 8, v, k);
         long cookie = u64(m, 48);
         int command = u16(m, 56);
+        List<OfAction> actions = OfActions.parse10(m, 72, m.length);
+        apply10(m, OfMatch.of(v, k), cookie, command, u16(m, 58), u16(m, 60), u16(m, 62), u16(m, 68), u16(m, 70),
+                actions, 0, 0);
+    }
+
+    /**
+     * NXT_FLOW_MOD: cookie, command (+ table), idle and hard timeouts, priority, buffer_id,
+     * out_port, flags, match_len, then the NXM match and the actions. A NXM_NX_COOKIE entry in the
+     * match selects by cookie.
+     */
+    private void flowModNx(byte[] m) throws OfpError {
+        atLeast(m, 48);
+        if (!writable) {
+            throw badRequest(Ofp.BRC_EPERM);
+        }
+        int matchLen = u16(m, 40);
+        int actionsOff = 48 + ((matchLen + 7) & ~7);
+        if (actionsOff > m.length) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+        long[] cookieMatch = new long[2];
+        OfMatch match = OfMatch.parse(m, 48, matchLen, false, cookieMatch);
+        List<OfAction> actions = OfActions.parse10(m, actionsOff, m.length);
+        apply10(m, match, u64(m, 16), u16(m, 24), u16(m, 26), u16(m, 28), u16(m, 30), u16(m, 36), u16(m, 38),
+                actions, cookieMatch[0], cookieMatch[1]);
+    }
+
+    /** The OpenFlow 1.0 / NXM flow_mod semantics Open vSwitch applies. */
+    private void apply10(byte[] m, OfMatch match, long cookie, int command, int idle, int hard, int priority,
+            int outPort, int flags, List<OfAction> actions, long cookieValue, long cookieMask) throws OfpError {
+        if (!writable) {
+            throw badRequest(Ofp.BRC_EPERM);
+        }
         int tableId = 0;
         if (flowModTableId) {
             tableId = command >>> 8;
             command &= 0xff;
         }
-        int idle = u16(m, 58);
-        int hard = u16(m, 60);
-        int priority = u16(m, 62);
-        int outPort = u16(m, 68);
-        List<OfAction> actions = OfFlowCodec.parseActions10(m, 72, m.length);
-        byte[] raw = java.util.Arrays.copyOfRange(m, 72, m.length);
         if (command > FC_DELETE_STRICT) {
-            throw new OfpError(ET_FLOW_MOD_FAILED, FMFC_BAD_COMMAND);
+            throw new OfpError(ET10_FLOW_MOD_FAILED, FMFC10_BAD_COMMAND);
         }
         boolean delete = command == FC_DELETE || command == FC_DELETE_STRICT;
-        if (tableId != 0 && (tableId != Ofp.OFPTT_ALL || !delete)) {
-            if (delete) {
-                return;                           // no such table: nothing to delete
-            }
-            throw badRequest(Ofp.BRC_EPERM);      // only table 0 exists
+        if (tableId == Ofp.OFPTT_ALL && !delete && command != FC_MODIFY && command != FC_MODIFY_STRICT) {
+            tableId = 0;                              // "any table" for an add: table 0, as Open vSwitch
+        } else if (tableId == OfTables.N_TABLES) {
+            throw badRequest(Ofp.BRC_EPERM);          // the hidden table
         }
-        OfRule rule = new OfRule(priority, v, k, cookie, idle, hard, actions, raw, System.nanoTime());
-        switch (command) {
-            case FC_ADD -> table.add(rule);
-            case FC_MODIFY -> {
-                if (table.modify(r -> r.coveredBy(v, k), actions, raw, cookie) == 0) {
-                    table.add(rule);
-                }
+        checkGotoTables(actions, tableId);
+        int ofFlags = (flags & (FF_SEND_FLOW_REM | FF_CHECK_OVERLAP)) | OfRule.FLAG_RESET_COUNTS;
+        long newCookie = command == FC_ADD ? cookie : cookie;
+        apply(m, new FlowMod(command, tableId, match, priority, cookieValue, cookieMask, newCookie, idle, hard,
+                outPort, ofFlags, actions, true), true);
+    }
+
+    /** Open vSwitch refuses a goto_table that does not go forward (OFPBIC_BAD_TABLE_ID). */
+    private static void checkGotoTables(List<OfAction> actions, int tableId) throws OfpError {
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.GotoTable g && g.table() <= tableId) {
+                throw new OfpError(OfActions.ET_BAD_INSTRUCTION, OfActions.BIC_BAD_TABLE_ID);
             }
-            case FC_MODIFY_STRICT -> {
-                if (table.modify(r -> r.priority == priority && r.sameMatch(v, k), actions, raw, cookie) == 0) {
-                    table.add(rule);
-                }
-            }
-            case FC_DELETE -> table.delete(r -> r.coveredBy(v, k) && r.outputsTo(outPort));
-            default -> table.delete(r -> r.priority == priority && r.sameMatch(v, k) && r.outputsTo(outPort));
         }
     }
 
-    /** ofp_flow_stats (1.3) of {@code r}: OXM match, APPLY_ACTIONS; counts 0. */
-    private static byte[] flow13(OfRule r) {
-        byte[] oxm = OfOxm.match(r.match, r.mask);
-        int matchLen = 4 + oxm.length;
-        int matchPadded = (matchLen + 7) & ~7;
-        byte[] acts = OfOxm.actions(r);
-        int instLen = acts.length == 0 ? 0 : 8 + acts.length;
-        int len = 48 + matchPadded + instLen;
-        ByteBuffer b = ByteBuffer.allocate(len);
-        b.putShort((short) len).put((byte) 0).put((byte) 0);
-        putDuration(b, r.createdNanos);
-        b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
-        b.putShort((short) 0);                    // flags
-        OfpCodec.pad(b, 4);
-        b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
-        b.putShort((short) 1).putShort((short) matchLen).put(oxm);
-        OfpCodec.pad(b, matchPadded - matchLen);
-        if (instLen != 0) {
-            b.putShort((short) 4).putShort((short) instLen).putInt(0);   // OFPIT_APPLY_ACTIONS
-            b.put(acts);
+    /**
+     * OFPT_FLOW_MOD (1.3): cookie, cookie_mask, table_id, command, timeouts, priority, buffer_id,
+     * out_port, out_group, flags, OXM match, instructions.
+     */
+    private void flowMod13(byte[] m) throws OfpError {
+        atLeast(m, 56);
+        if (!writable) {
+            throw badRequest(Ofp.BRC_EPERM);
         }
-        return b.array();
+        long cookie = u64(m, 8);
+        long cookieMask = u64(m, 16);
+        int tableId = u8(m, 24);
+        int command = u8(m, 25);
+        int idle = u16(m, 26);
+        int hard = u16(m, 28);
+        int priority = u16(m, 30);
+        int outPort = u32(m, 36);
+        int outGroup = u32(m, 40);
+        int flags = u16(m, 44);
+        int[] matchLen = new int[1];
+        OfMatch match = OfMatch.parseOxmMatch(m, 48, matchLen);
+        if (command > FC_DELETE_STRICT) {
+            throw new OfpError(ET13_FLOW_MOD_FAILED, FMFC13_BAD_COMMAND);
+        }
+        boolean delete = command == FC_DELETE || command == FC_DELETE_STRICT;
+        if (tableId == OfTables.N_TABLES || (tableId == Ofp.OFPTT_ALL && !delete)) {
+            throw tableId == OfTables.N_TABLES ? badRequest(Ofp.BRC_EPERM)
+                    : new OfpError(ET13_FLOW_MOD_FAILED, FMFC13_BAD_TABLE_ID);
+        }
+        List<OfAction> actions = OfActions.parseInstructions(m, 48 + matchLen[0], m.length, delete ? -1 : tableId);
+        int port10 = outPort == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(outPort);
+        if (port10 < 0) {
+            throw badRequest(Ofp.BRC_BAD_PORT);
+        }
+        if (delete && outGroup != Ofp.OFPP13_ANY) {
+            return;                                   // no groups: no rule sends to one
+        }
+        long newCookie = command == FC_ADD ? cookie : -1L;
+        apply(m, new FlowMod(command, tableId, match, priority, command == FC_ADD ? 0 : cookie,
+                command == FC_ADD ? 0 : cookieMask, newCookie, idle, hard, port10, flags & 0x1f, actions, false), false);
+    }
+
+    private void apply(byte[] m, FlowMod fm, boolean of10) throws OfpError {
+        int t = fm.tableId();
+        boolean allTables = t == Ofp.OFPTT_ALL;
+        java.util.function.Predicate<OfRule> inTable = r -> allTables || r.tableId == t;
+        java.util.function.Predicate<OfRule> cookieOk = r -> ((r.cookie ^ fm.cookie()) & fm.cookieMask()) == 0;
+        OfRule rule = new OfRule(allTables ? 0 : t, fm.priority(), fm.match(), fm.newCookie() == -1L ? 0 : fm.newCookie(),
+                fm.idle(), fm.hard(), fm.flags(), fm.actions(), System.nanoTime());
+        switch (fm.command()) {
+            case FC_ADD -> {
+                if ((fm.flags() & FF_CHECK_OVERLAP) != 0 && tables.overlaps(rule)) {
+                    throw of10 ? new OfpError(ET10_FLOW_MOD_FAILED, FMFC10_OVERLAP)
+                            : new OfpError(ET13_FLOW_MOD_FAILED, FMFC13_OVERLAP);
+                }
+                tables.add(rule);
+            }
+            case FC_MODIFY -> {
+                int n = tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.coveredBy(fm.match()),
+                        fm.actions(), fm.newCookie());
+                if (n == 0 && fm.addIfNone() && !allTables) {
+                    tables.add(rule);
+                }
+            }
+            case FC_MODIFY_STRICT -> {
+                int n = tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
+                        && r.match.equals(fm.match()), fm.actions(), fm.newCookie());
+                if (n == 0 && fm.addIfNone() && !allTables) {
+                    tables.add(rule);
+                }
+            }
+            case FC_DELETE -> tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.coveredBy(fm.match())
+                    && r.outputsTo(fm.outPort()));
+            default -> tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
+                    && r.match.equals(fm.match()) && r.outputsTo(fm.outPort()));
+        }
     }
 }

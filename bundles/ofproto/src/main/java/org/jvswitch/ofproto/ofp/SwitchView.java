@@ -18,16 +18,6 @@ public interface SwitchView {
     /** The ports, in any order; a snapshot. */
     List<Port> ports();
 
-    /** {@link System#nanoTime()} when the bridge's default flow was installed. */
-    long flowInstalledNanos();
-
-    /** Packets looked up in table 0 (every datapath miss of this bridge). */
-    long tableLookups();
-
-    /**
-     * The bridge's table 0, which connections may change; null if the bridge takes no flow changes
-     * (connections then show the default flow and refuse FLOW_MOD with OFPBRC_EPERM).
-     */
     /**
      * Sends {@code frame} through {@code actions} as if it had arrived on OpenFlow port
      * {@code inPort} (packet-out). Returns false if the bridge cannot (no datapath).
@@ -36,7 +26,11 @@ public interface SwitchView {
         return false;
     }
 
-    default FlowTable flowTable() {
+    /**
+     * The bridge's flow tables, which connections may change; null if the bridge takes no flow
+     * changes (connections then show the default flow and refuse FLOW_MOD with OFPBRC_EPERM).
+     */
+    default OfTables flowTables() {
         return null;
     }
 

@@ -24,8 +24,6 @@ class OfpSessionTest {
         @Override public String name() { return "br0"; }
         @Override public long datapathId() { return 0x1234; }
         @Override public List<Port> ports() { return ports; }
-        @Override public long flowInstalledNanos() { return System.nanoTime(); }
-        @Override public long tableLookups() { return 0; }
     };
 
     private static Netdev netdev(String name) {
