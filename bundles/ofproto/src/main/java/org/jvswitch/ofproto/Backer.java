@@ -62,6 +62,14 @@ final class Backer implements UpcallHandler {
         return ofproto.translate(key, mask);
     }
 
+    @Override
+    public void action(DpPacket packet, long cookie) {
+        OfprotoDpif ofproto = byOdpPort.get(packet.inPort);
+        if (ofproto != null) {
+            ofproto.packetIn(packet, cookie);
+        }
+    }
+
     /** Name as Open vSwitch shows it, e.g. "netdev@ovs-netdev". */
     String fullName() {
         return type + "@" + dpif.name();

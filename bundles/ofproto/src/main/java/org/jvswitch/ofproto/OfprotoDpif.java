@@ -9,7 +9,9 @@ import org.jvswitch.api.flow.FlowKey;
 import org.jvswitch.api.netdev.Netdev;
 import org.jvswitch.api.ofproto.Ofproto;
 import org.jvswitch.api.ofproto.OfprotoException;
+import org.jvswitch.ofproto.ofp.Connmgr;
 import org.jvswitch.ofproto.ofp.OfField;
+import org.jvswitch.ofproto.ofp.PacketIn;
 import org.jvswitch.ofproto.ofp.OfTables;
 import org.jvswitch.ofproto.ofp.OfAction;
 import org.jvswitch.ofproto.ofp.OfRule;
@@ -105,12 +107,17 @@ final class OfprotoDpif implements Ofproto {
     final long createdNanos = System.nanoTime();
     /** The OpenFlow tables; every change flushes the backer's datapath flows so packets are decided again. */
     final OfTables tables;
+    /** The bridge's OpenFlow connections: management socket clients and controllers. */
+    final Connmgr connmgr;
+    /** Whether table misses went to the controller when flows were last decided. */
+    private volatile boolean missesToController;
 
     OfprotoDpif(String name, Backer backer, OfprotoServiceImpl service) {
         this.name = name;
         this.backer = backer;
         this.service = service;
         this.tables = new OfTables(() -> backer.dpif.flowFlush());
+        this.connmgr = new Connmgr(new BridgeView(this));
     }
 
     @Override public String name() { return name; }
@@ -258,6 +265,71 @@ final class OfprotoDpif implements Ofproto {
     }
 
     @Override
+    public void setControllers(java.util.List<org.jvswitch.api.ofproto.ControllerTarget> controllers) {
+        connmgr.setControllers(controllers);
+    }
+
+    @Override
+    public void setStatusListener(Runnable listener) {
+        connmgr.setStatusListener(listener);
+    }
+
+    @Override
+    public Map<String, org.jvswitch.api.ofproto.ControllerStatus> controllerStatus() {
+        return connmgr.status();
+    }
+
+    /**
+     * Re-decides the datapath's flows when whether table misses go to a controller changed (an
+     * OpenFlow 1.0 controller came or went), since misses were decided one way or the other.
+     * Revalidator thread.
+     */
+    void checkMissInterest() {
+        boolean now = connmgr.wantsTableMisses();
+        if (now != missesToController) {
+            missesToController = now;
+            backer.dpif.flowFlush();
+        }
+    }
+
+    /** What each userspace(controller) action a translation emitted sends, by its cookie's low bits. */
+    private final Map<String, Integer> pinIds = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, PacketInSpec> pinSpecs = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Userspace cookies of controller actions carry this tag above the spec's number. */
+    static final long CONTROLLER_COOKIE = 0x4f46L << 48;
+
+    private record PacketInSpec(int reason, int tableId, long cookie, long[] pipeline) {
+    }
+
+    /** The userspace cookie for a packet-in with these fields, registering it the first time. */
+    private long pinCookie(int reason, int tableId, long ruleCookie, long[] pipeline) {
+        String key = reason + "/" + tableId + "/" + ruleCookie + "/" + java.util.Arrays.toString(pipeline);
+        int id = pinIds.computeIfAbsent(key, k -> {
+            int n = pinSpecs.size();
+            pinSpecs.put(n, new PacketInSpec(reason, tableId, ruleCookie, pipeline));
+            return n;
+        });
+        return CONTROLLER_COOKIE | id;
+    }
+
+    /**
+     * A userspace action of ours ran: the packet goes to the controllers that want it. On the
+     * datapath thread: copies the frame and queues it, never blocks.
+     */
+    void packetIn(org.jvswitch.api.packet.DpPacket packet, long cookie) {
+        if ((cookie & ~0xffffffffL) != CONTROLLER_COOKIE) {
+            return;
+        }
+        PacketInSpec spec = pinSpecs.get((int) cookie);
+        OfPort in = byOdp.get(packet.inPort);
+        if (spec == null || in == null) {
+            return;
+        }
+        connmgr.sendPacketIn(new PacketIn(packet.toByteArray(), in.ofport(), spec.reason(), spec.tableId(),
+                spec.cookie(), spec.pipeline()));
+    }
+
+    @Override
     public void setConfig(Map<String, String> otherConfig) {
         int aging = parse(otherConfig.get("mac-aging-time"), MacLearning.DEFAULT_AGING_SECONDS);
         int size = parse(otherConfig.get("mac-table-size"), MacLearning.DEFAULT_MAX_ENTRIES);
@@ -275,6 +347,7 @@ final class OfprotoDpif implements Ofproto {
 
     @Override
     public void destroy() {
+        connmgr.close();
         packetOutPool.release();
         for (String p : ports.keySet()) {
             portDel(p);
@@ -371,6 +444,10 @@ final class OfprotoDpif implements Ofproto {
         private int resubmits;
         private boolean exit;
         private int table;
+        /** Cookie of the rule whose actions run (for packet-ins). */
+        private long ruleCookie;
+        /** The rule whose actions run is a table-miss rule (priority 0, matching everything). */
+        private boolean tableMissRule;
 
         Xlate(OfPort in, FlowKey key, FlowKey mask) {
             this.in = in;
@@ -400,15 +477,32 @@ final class OfprotoDpif implements Ofproto {
                     tables.countLookup(t, true);
                     rules.add(r.counters);
                     int saved = table;
+                    long savedCookie = ruleCookie;
+                    boolean savedMiss = tableMissRule;
                     table = t;
+                    ruleCookie = r.cookie;
+                    tableMissRule = r.priority == 0 && r.match.equals(org.jvswitch.ofproto.ofp.OfMatch.ANY);
                     depth++;
                     run(r.actions);
                     depth--;
                     table = saved;
+                    ruleCookie = savedCookie;
+                    tableMissRule = savedMiss;
                     return;
                 }
             }
             tables.countLookup(t, false);
+            if (connmgr.wantsTableMisses()) {
+                // Open vSwitch's miss rule: OpenFlow 1.0 controllers get table misses.
+                toController(PacketIn.NO_MATCH, t, 0);
+            }
+        }
+
+        /** Emits the packet as the actions so far leave it, to the controllers. */
+        private void toController(int reason, int tableId, long cookie) {
+            commit();
+            long[] pipeline = java.util.Arrays.copyOfRange(flow, OfField.METADATA_WORD, OfField.WORDS);
+            b.userspace(pinCookie(reason, tableId, cookie, pipeline));
         }
 
         void run(java.util.List<OfAction> actions) {
@@ -418,7 +512,8 @@ final class OfprotoDpif implements Ofproto {
                 }
                 switch (a) {
                     case OfAction.Output o -> output(o.port());
-                    case OfAction.Controller c -> { }     // no controller connections yet: not sent
+                    case OfAction.Controller c -> toController(
+                            tableMissRule && c.reason() == PacketIn.ACTION ? PacketIn.NO_MATCH : c.reason(), table, ruleCookie);
                     case OfAction.SetVlanVid s -> setVlan(0xfff, s.vid(), s.push());
                     case OfAction.SetVlanPcp s -> setVlan(0xe000, s.pcp() << 13, s.push());
                     case OfAction.PopVlan p -> {
@@ -680,9 +775,8 @@ final class OfprotoDpif implements Ofproto {
                     }
                 }
                 case OfAction.TABLE -> lookup(0);   // packet-out: through the tables
-                case OfAction.CONTROLLER -> {
-                    // No controller connections yet: the packet is not sent there.
-                }
+                // A table-miss rule's packets reach the controller as misses (OpenFlow 1.3, 5.4).
+                case OfAction.CONTROLLER -> toController(tableMissRule ? PacketIn.NO_MATCH : PacketIn.ACTION, table, ruleCookie);
                 default -> {
                     OfPort out = byOfport(port);
                     if (out != null && port != inNow) {   // output to the input port needs IN_PORT, as in OpenFlow

@@ -153,7 +153,7 @@ public final class OfprotoServiceImpl implements OfprotoService {
         }
         Path path = rundir.resolve(ofproto.name() + ".mgmt");
         try {
-            listeners.put(ofproto.name(), OfpListener.start(path, new BridgeView(ofproto)));
+            listeners.put(ofproto.name(), OfpListener.start(path, new BridgeView(ofproto), ofproto.connmgr));
         } catch (IOException | RuntimeException e) {
             LOG.error("{}: could not listen on {} ({})", ofproto.name(), path, e.toString());
         }

@@ -69,6 +69,7 @@ final class Revalidator {
         long nowNanos = System.nanoTime();
         for (OfprotoDpif o : service.bridges().values()) {
             o.tables.delete(r -> r.expired(nowNanos));
+            o.checkMissInterest();
         }
         for (Backer b : backers) {
             for (OfprotoDpif o : b.ofprotos) {

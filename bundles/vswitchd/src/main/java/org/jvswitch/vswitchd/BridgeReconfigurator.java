@@ -1,8 +1,10 @@
 package org.jvswitch.vswitchd;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -10,6 +12,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import org.jvswitch.api.netdev.Netdev;
+import org.jvswitch.api.ofproto.ControllerStatus;
+import org.jvswitch.api.ofproto.ControllerTarget;
 import org.jvswitch.api.ofproto.OfprotoException;
 import org.jvswitch.api.ofproto.OfprotoService;
 import org.jvswitch.api.ovsdb.ConfigParticipant;
@@ -240,6 +244,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                 try {
                     b = new Bridge(name, ofprotos.create(name, datapathType(br)), registry);
                     b.statusChanged = this::statusKick;
+                    b.ofproto.setStatusListener(this::statusKick);
                     bridges.put(name, b);
                     LOG.info("bridge {}: created", name);
                 } catch (OfprotoException e) {
@@ -254,6 +259,7 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                 }
             }
             b.ofproto.setFailMode(br.getString("fail_mode"));
+            b.ofproto.setControllers(controllers(s, br));
             b.ofproto.setConfig(br.getStringMap("other_config"));   // mac-aging-time, mac-table-size, forward-bpdu
             for (Bridge.Wanted w : wanted.values()) {
                 String error = b.ensure(w);
@@ -296,6 +302,19 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
         return wanted;
     }
 
+    /** The bridge's Controller rows as targets (inactivity_probe and max_backoff in milliseconds). */
+    private static List<ControllerTarget> controllers(DbSnapshot s, DbRow br) {
+        List<ControllerTarget> out = new ArrayList<>();
+        for (Object ref : br.getSet("controller")) {
+            DbRow c = s.row("Controller", (UUID) ref);
+            if (c != null && !c.getString("target").isEmpty()) {
+                out.add(new ControllerTarget(c.getString("target"),
+                        (int) c.getLong("inactivity_probe", 5_000), (int) c.getLong("max_backoff", 8_000)));
+            }
+        }
+        return out;
+    }
+
     private static String datapathType(DbRow br) {
         String t = br.getString("datapath_type");
         return t.isEmpty() || t.equals("system") ? "netdev" : t;
@@ -312,6 +331,18 @@ public final class BridgeReconfigurator implements DbListener, NetdevRegistryLis
                     continue;
                 }
                 changed |= update(tx, br, Map.of("datapath_version", "<built-in>"));
+                Map<String, ControllerStatus> ctl = b.ofproto.controllerStatus();
+                for (Object ref : br.getSet("controller")) {
+                    DbRow c = s.row("Controller", (UUID) ref);
+                    ControllerStatus st = c == null ? null : ctl.get(c.getString("target"));
+                    if (st != null) {
+                        Map<String, Object> cols = new LinkedHashMap<>();
+                        cols.put("is_connected", st.connected());
+                        cols.put("role", st.role() == null ? Set.of() : Set.of(st.role()));
+                        cols.put("status", st.status());
+                        changed |= update(tx, c, cols);
+                    }
+                }
             }
             for (DbRow iface : s.rows("Interface")) {
                 Map<String, Object> status = statusOf(iface);

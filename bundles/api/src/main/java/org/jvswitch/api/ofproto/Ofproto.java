@@ -59,6 +59,27 @@ public interface Ofproto {
     default void setConfig(Map<String, String> otherConfig) {
     }
 
+    /**
+     * Sets the bridge's controllers ({@code Bridge.controller}): connects to the active targets
+     * (and keeps reconnecting with backoff), listens on the passive ones; targets no longer listed
+     * are disconnected. Called on the bridge thread; returns without waiting for connections.
+     */
+    default void setControllers(java.util.List<ControllerTarget> controllers) {
+    }
+
+    /**
+     * Registers what to run when a controller connects, disconnects or changes role (the bridge
+     * then rewrites the Controller rows). Called on the bridge thread; the listener runs on
+     * connection threads and must not block.
+     */
+    default void setStatusListener(Runnable listener) {
+    }
+
+    /** The state of each configured controller, by target. Called on the bridge thread. */
+    default Map<String, ControllerStatus> controllerStatus() {
+        return Map.of();
+    }
+
     /** Removes every port and the bridge. */
     void destroy();
 }

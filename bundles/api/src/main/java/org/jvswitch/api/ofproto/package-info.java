@@ -1,4 +1,4 @@
 /** The OpenFlow switch behind each bridge, as the bridge (vswitchd) drives it. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.jvswitch.api.ofproto;

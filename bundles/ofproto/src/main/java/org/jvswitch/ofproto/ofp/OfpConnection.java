@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,22 +18,55 @@ import org.slf4j.LoggerFactory;
  * their header's length, hands them to an {@link OfpSession} and writes its replies. A header whose
  * length is below 8 leaves no way to find the next message: it is answered with OFPBRC_BAD_LEN and
  * the connection is closed (Open vSwitch closes it without a word).
+ *
+ * <p>Asynchronous messages (packet-ins) are queued by datapath threads with {@link #offer}, which
+ * never blocks (a full queue drops and counts), and written by the connection's own writer thread.
+ * A controller connection is probed with ECHO_REQUEST after {@code probeMillis} of silence and
+ * closed when another interval passes without a word back, as Open vSwitch's rconn does.
  */
 final class OfpConnection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(OfpConnection.class);
+    private static final int ASYNC_QUEUE = 512;
 
     private final String name;
     private final SocketChannel channel;
-    private final OfpSession session;
+    final OfpSession session;
+    private final int probeMillis;
+    private final BlockingQueue<byte[]> async = new ArrayBlockingQueue<>(ASYNC_QUEUE);
+    private final Object writeLock = new Object();
+    private volatile long lastReceived = System.currentTimeMillis();
+    private volatile boolean done;
+    /** Packet-ins dropped because the peer did not read fast enough. */
+    final AtomicLong dropped = new AtomicLong();
+    final long connectedMillis = System.currentTimeMillis();
 
     OfpConnection(String name, SocketChannel channel, SwitchView sw) {
+        this(name, channel, new OfpSession(sw), 0);
+    }
+
+    OfpConnection(String name, SocketChannel channel, OfpSession session, int probeMillis) {
         this.name = name;
         this.channel = channel;
-        this.session = new OfpSession(sw);
+        this.session = session;
+        this.probeMillis = probeMillis;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Queues an asynchronous message; never blocks. Returns false if it was dropped. */
+    boolean offer(byte[] m) {
+        if (done || !async.offer(m)) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        return true;
     }
 
     @Override
     public void run() {
+        Thread writer = Thread.ofVirtual().name("ofp-tx-" + name).start(this::writeLoop);
         try (channel) {
             write(session.hello());
             ByteBuffer header = ByteBuffer.allocate(Ofp.HEADER_LEN);
@@ -38,6 +75,7 @@ final class OfpConnection implements Runnable {
                 if (!readFully(header, true)) {
                     return;                         // orderly close by the peer
                 }
+                lastReceived = System.currentTimeMillis();
                 int length = header.getShort(2) & 0xffff;
                 if (length < Ofp.HEADER_LEN) {
                     LOG.debug("{}: message length {} below the header's; closing", name, length);
@@ -49,6 +87,7 @@ final class OfpConnection implements Runnable {
                 System.arraycopy(header.array(), 0, m, 0, Ofp.HEADER_LEN);
                 ByteBuffer body = ByteBuffer.wrap(m, Ofp.HEADER_LEN, length - Ofp.HEADER_LEN);
                 readFully(body, false);
+                lastReceived = System.currentTimeMillis();
                 List<byte[]> replies;
                 try {
                     replies = session.receive(m);
@@ -66,6 +105,44 @@ final class OfpConnection implements Runnable {
             LOG.debug("{}: connection closed in the middle of a message", name);
         } catch (IOException e) {
             LOG.debug("{}: {}", name, e.toString());
+        } finally {
+            done = true;
+            writer.interrupt();
+        }
+    }
+
+    /** Writes queued asynchronous messages; probes an idle controller connection. */
+    private void writeLoop() {
+        int xid = 0;
+        long probeSent = 0;
+        try {
+            while (!done) {
+                byte[] m = async.poll(probeMillis > 0 ? Math.min(probeMillis, 1000) : 1000, TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    write(m);
+                    continue;
+                }
+                if (probeMillis <= 0 || session.version() == 0) {
+                    continue;
+                }
+                long now = System.currentTimeMillis();
+                long idle = now - lastReceived;
+                if (idle >= 2L * probeMillis) {
+                    LOG.info("{}: no response to inactivity probe after {} seconds, disconnecting",
+                            name, 2 * probeMillis / 1000);
+                    close();
+                    return;
+                }
+                if (idle >= probeMillis && probeSent < lastReceived) {
+                    write(OfpCodec.simple(session.version(), Ofp.ECHO_REQUEST, --xid, new byte[0], 0, 0));
+                    probeSent = now;
+                }
+            }
+        } catch (InterruptedException e) {
+            // the connection ended
+        } catch (IOException e) {
+            LOG.debug("{}: {}", name, e.toString());
+            close();
         }
     }
 
@@ -85,13 +162,20 @@ final class OfpConnection implements Runnable {
     }
 
     private void write(byte[] m) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(m);
-        while (b.hasRemaining()) {
-            channel.write(b);
+        synchronized (writeLock) {
+            ByteBuffer b = ByteBuffer.wrap(m);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
         }
     }
 
+    boolean isDone() {
+        return done;
+    }
+
     void close() {
+        done = true;
         try {
             channel.close();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package org.jvswitch.ofproto.ofp;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -17,48 +18,95 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bridge's management socket, {@code <rundir>/<bridge>.mgmt} (Open vSwitch's {@code punix:}
- * service controller): accepts OpenFlow connections, each served by its own virtual thread.
+ * A listening OpenFlow socket of a bridge: its management socket {@code <rundir>/<bridge>.mgmt}
+ * (Open vSwitch's {@code punix:} service controller), or a passive controller target
+ * ({@code ptcp:}, {@code punix:} in {@code Bridge.controller}), whose connections are controller
+ * connections. Each connection is served by its own virtual thread and registered with the
+ * bridge's {@link Connmgr} for asynchronous messages.
  */
 public final class OfpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OfpListener.class);
 
+    private final String label;
     private final Path path;
     private final ServerSocketChannel server;
     private final SwitchView sw;
+    private final Connmgr mgr;
+    private final boolean primary;
+    private final int probeMillis;
     private final Set<OfpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong count = new AtomicLong();
     private final Thread acceptThread;
     private volatile boolean closed;
 
-    private OfpListener(Path path, ServerSocketChannel server, SwitchView sw) {
+    private OfpListener(String label, Path path, ServerSocketChannel server, SwitchView sw, Connmgr mgr,
+            boolean primary, int probeMillis) {
+        this.label = label;
         this.path = path;
         this.server = server;
         this.sw = sw;
+        this.mgr = mgr;
+        this.primary = primary;
+        this.probeMillis = probeMillis;
         this.acceptThread = Thread.ofVirtual().name("ofp-accept-" + sw.name()).unstarted(this::acceptLoop);
     }
 
-    /** Listens on {@code path}, replacing a stale socket file left there by an earlier run. */
-    public static OfpListener start(Path path, SwitchView sw) throws IOException {
-        Files.createDirectories(path.toAbsolutePath().getParent());
+    /** The management socket at {@code path}, replacing a stale socket file left there by an earlier run. */
+    public static OfpListener start(Path path, SwitchView sw, Connmgr mgr) throws IOException {
+        return unix(path, sw, mgr, false, 0, "rwxr-x---");
+    }
+
+    /** A Unix socket at {@code path}: service connections unless {@code primary}. */
+    static OfpListener unix(Path path, SwitchView sw, Connmgr mgr, boolean primary, int probeMillis, String perms)
+            throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
         Files.deleteIfExists(path);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(path));
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-x---"));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(perms));
         } catch (IOException | RuntimeException e) {
             server.close();
             Files.deleteIfExists(path);
             throw e;
         }
-        OfpListener l = new OfpListener(path, server, sw);
+        OfpListener l = new OfpListener("unix", path, server, sw, mgr, primary, probeMillis);
         l.acceptThread.start();
         LOG.info("{}: listening for OpenFlow on {}", sw.name(), path);
         return l;
     }
 
+    /** A TCP listener (a {@code ptcp:} controller target): controller connections. */
+    static OfpListener tcp(InetSocketAddress address, SwitchView sw, Connmgr mgr, int probeMillis) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        OfpListener l = new OfpListener("tcp", null, server, sw, mgr, true, probeMillis);
+        l.acceptThread.start();
+        LOG.info("{}: listening for OpenFlow controllers on {}", sw.name(), server.getLocalAddress());
+        return l;
+    }
+
     public Path path() {
         return path;
+    }
+
+    /** Connections open now. */
+    int connectionCount() {
+        return connections.size();
+    }
+
+    /** The live connections. */
+    Set<OfpConnection> connections() {
+        return connections;
     }
 
     private void acceptLoop() {
@@ -77,14 +125,21 @@ public final class OfpListener implements AutoCloseable {
                 }
                 continue;
             }
-            String name = sw.name() + "<->unix#" + count.incrementAndGet();
-            OfpConnection c = new OfpConnection(name, ch, sw);
+            String name = sw.name() + "<->" + label + "#" + count.incrementAndGet();
+            OfpSession session = new OfpSession(sw, primary, mgr);
+            OfpConnection c = new OfpConnection(name, ch, session, probeMillis);
             connections.add(c);
+            if (mgr != null) {
+                mgr.add(c);
+            }
             Thread.ofVirtual().name("ofp-" + name).start(() -> {
                 try {
                     c.run();
                 } finally {
                     connections.remove(c);
+                    if (mgr != null) {
+                        mgr.remove(c);
+                    }
                 }
             });
             if (closed) {
@@ -105,10 +160,12 @@ public final class OfpListener implements AutoCloseable {
         for (OfpConnection c : connections) {
             c.close();
         }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.warn("{}: could not delete: {}", path, e.toString());
+        if (path != null) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                LOG.warn("{}: could not delete: {}", path, e.toString());
+            }
         }
     }
 }

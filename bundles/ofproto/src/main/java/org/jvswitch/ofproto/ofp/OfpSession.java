@@ -35,13 +35,44 @@ public final class OfpSession {
     private final boolean writable;
     /** NXT_FLOW_MOD_TABLE_ID: the high byte of an OpenFlow 1.0 flow_mod command is the table. */
     private boolean flowModTableId;
-    private int version;          // 0 until negotiated
-    private boolean closed;
+    private volatile int version; // 0 until negotiated
+    private volatile boolean closed;
     private int missSendLen;      // service connections start at 0, as in Open vSwitch
     private int configFlags;
+    /** A controller connection (Bridge.controller) rather than a service one (the .mgmt socket). */
+    private final boolean primary;
+    private final Roles roles;
+    /** OpenFlow 1.2+ role: {@link #ROLE_EQUAL}, {@link #ROLE_MASTER} or {@link #ROLE_SLAVE}. */
+    private volatile int role = ROLE_EQUAL;
+    static final int ROLE_NOCHANGE = 0;
+    static final int ROLE_EQUAL = 1;
+    static final int ROLE_MASTER = 2;
+    static final int ROLE_SLAVE = 3;
 
+    /** Master election among a bridge's connections (Open vSwitch's connmgr). */
+    interface Roles {
+        /** {@code s} became master: every other master becomes slave. */
+        void becameMaster(OfpSession s);
+
+        /** Checks and records an OpenFlow 1.2+ generation id; false if it is stale. */
+        boolean generation(long generationId);
+
+        /** {@code s} agreed on a version with its peer. */
+        default void negotiated(OfpSession s) {
+        }
+    }
+
+    /** A service connection (the bridge's management socket). */
     public OfpSession(SwitchView sw) {
+        this(sw, false, null);
+    }
+
+    /** {@code primary}: a controller connection, which gets packet-ins from the start; {@code roles} may be null. */
+    public OfpSession(SwitchView sw, boolean primary, Roles roles) {
         this.sw = sw;
+        this.primary = primary;
+        this.roles = roles;
+        this.missSendLen = primary ? 128 : 0;     // OFP_DEFAULT_MISS_SEND_LEN for controllers
         OfTables t = sw.flowTables();
         this.writable = t != null;
         this.tables = t != null ? t : new OfTables(() -> { });
@@ -130,6 +161,102 @@ public final class OfpSession {
             return;
         }
         version = 31 - Integer.numberOfLeadingZeros(common);
+        if (roles != null) {
+            roles.negotiated(this);
+        }
+    }
+
+    static final int OF13_ROLE_REQUEST = 24;
+    static final int OF13_ROLE_REPLY = 25;
+    static final int NXT_ROLE_REQUEST = 10;
+    static final int NXT_ROLE_REPLY = 11;
+    static final int ET13_ROLE_REQUEST_FAILED = 11;
+    static final int RRFC_STALE = 0;
+    static final int RRFC_BAD_ROLE = 2;
+    static final int PACKET_IN = 10;
+
+    private void setRole(int want) {
+        if (want == ROLE_NOCHANGE) {
+            return;
+        }
+        role = want;
+        if (want == ROLE_MASTER && roles != null) {
+            roles.becameMaster(this);
+        }
+    }
+
+    /** Another connection became master: a master steps down to slave. Any thread. */
+    void demote() {
+        if (role == ROLE_MASTER) {
+            role = ROLE_SLAVE;
+        }
+    }
+
+    /** The connection's role: "master", "slave" or "other" (equal), as Controller.role reads. */
+    String roleName() {
+        return role == ROLE_MASTER ? "master" : role == ROLE_SLAVE ? "slave" : "other";
+    }
+
+    /** Secondary (slave) controllers may only read: OFPBRC_IS_SLAVE (EPERM in OpenFlow 1.0). */
+    private void checkNotSlave() throws OfpError {
+        if (role == ROLE_SLAVE) {
+            throw badRequest(of10() ? Ofp.BRC_EPERM : BRC_IS_SLAVE);
+        }
+    }
+
+    private static final int BRC_IS_SLAVE = 10;
+
+    /**
+     * True if this connection takes packet-ins: once negotiated, a controller connection that is
+     * not a slave, or a service connection that asked for them with a nonzero miss_send_len.
+     */
+    boolean wantsPacketIns() {
+        return version != 0 && !closed && role != ROLE_SLAVE && (primary || missSendLen != 0);
+    }
+
+    /** True if this connection wants packet-ins for table misses: OpenFlow before 1.3 (Open vSwitch's rule). */
+    boolean wantsTableMisses() {
+        return wantsPacketIns() && version < Ofp.V13;
+    }
+
+    /** The OFPT_PACKET_IN for {@code pi} in this connection's version (buffer_id none, whole frame). */
+    byte[] packetIn(PacketIn pi) {
+        byte[] f = pi.frame();
+        if (of10()) {
+            ByteBuffer b = OfpCodec.start(version, PACKET_IN, 0, 18 + f.length);
+            b.putInt(-1).putShort((short) f.length).putShort((short) pi.inPort()).put((byte) pi.reason()).put((byte) 0);
+            b.put(f);
+            return OfpCodec.finish(b);
+        }
+        byte[] oxm = packetInMatch(pi);
+        int matchLen = 4 + oxm.length;
+        int padded = (matchLen + 7) & ~7;
+        ByteBuffer b = OfpCodec.start(version, PACKET_IN, 0, 24 + padded + 2 + f.length);
+        b.putInt(-1).putShort((short) f.length).put((byte) pi.reason()).put((byte) pi.tableId()).putLong(pi.cookie());
+        b.putShort((short) 1).putShort((short) matchLen).put(oxm);
+        OfpCodec.pad(b, padded - matchLen + 2);
+        b.put(f);
+        return OfpCodec.finish(b);
+    }
+
+    /** in_port, then metadata and registers that are not zero, as Open vSwitch's packet-in match. */
+    private static byte[] packetInMatch(PacketIn pi) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 + 12 + 16 * 8);
+        b.putInt(OfField.IN_PORT.oxm).putInt(Ofp.port13(pi.inPort()));
+        long[] p = pi.pipeline();
+        if (p != null) {
+            if (p[0] != 0) {
+                b.putInt(OfField.METADATA.oxm).putLong(p[0]);
+            }
+            for (int r = 0; r < 16; r++) {
+                long w = p[1 + r / 2];
+                int v = (int) (r % 2 == 0 ? w >>> 32 : w);
+                if (v != 0) {
+                    b.putInt(OfField.valueOf("REG" + r).nxm).putInt(v);
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(b.array(), b.position());
     }
 
     /** A request this session answers with an OpenFlow error. */
@@ -233,6 +360,7 @@ public final class OfpSession {
                 missSendLen = u16(m, 10);
             }
             case Ofp.PACKET_OUT -> {
+                checkNotSlave();
                 if (of10()) {
                     packetOut10(m);
                 } else {
@@ -240,6 +368,7 @@ public final class OfpSession {
                 }
             }
             case Ofp.FLOW_MOD -> {
+                checkNotSlave();
                 if (of10()) {
                     flowMod10(m);
                 } else {
@@ -280,6 +409,21 @@ public final class OfpSession {
 
     private void handle13(byte[] m, int type, int xid, List<byte[]> out) throws OfpError {
         switch (type) {
+            case OF13_ROLE_REQUEST -> {
+                exact(m, 24);
+                int want = u32(m, 8);
+                long generation = u64(m, 16);
+                if (want > ROLE_SLAVE) {
+                    throw new OfpError(ET13_ROLE_REQUEST_FAILED, RRFC_BAD_ROLE);
+                }
+                if ((want == ROLE_MASTER || want == ROLE_SLAVE) && roles != null && !roles.generation(generation)) {
+                    throw new OfpError(ET13_ROLE_REQUEST_FAILED, RRFC_STALE);
+                }
+                setRole(want);
+                ByteBuffer b = OfpCodec.start(version, OF13_ROLE_REPLY, xid, 24);
+                b.putInt(role).putInt(0).putLong(generation);
+                out.add(OfpCodec.finish(b));
+            }
             case Ofp.OF13_PORT_MOD -> refuse(m, 40);
             case Ofp.OF13_GROUP_MOD, Ofp.OF13_TABLE_MOD, Ofp.OF13_METER_MOD -> refuse(m, 16);
             case Ofp.OF13_MULTIPART_REQUEST -> {
@@ -329,7 +473,21 @@ public final class OfpSession {
                 flowModTableId = u8(m, 16) != 0;
             }
             case Ofp.NXT_SET_PACKET_IN_FORMAT -> exact(m, 20);
-            case Ofp.NXT_FLOW_MOD -> flowModNx(m);
+            case NXT_ROLE_REQUEST -> {
+                exact(m, 20);
+                int nx = u32(m, 16);
+                if (nx > 2) {
+                    throw new OfpError(Ofp.ET_BAD_REQUEST, Ofp.BRC_EPERM);
+                }
+                setRole(nx == 0 ? ROLE_EQUAL : nx == 1 ? ROLE_MASTER : ROLE_SLAVE);
+                ByteBuffer b = OfpCodec.start(version, Ofp.VENDOR, OfpCodec.xid(m), 20);
+                b.putInt(Ofp.NX_VENDOR_ID).putInt(NXT_ROLE_REPLY).putInt(nx);
+                out.add(OfpCodec.finish(b));
+            }
+            case Ofp.NXT_FLOW_MOD -> {
+                checkNotSlave();
+                flowModNx(m);
+            }
             default -> throw badRequest(Ofp.BRC_BAD_SUBTYPE);
         }
     }

@@ -1,0 +1,337 @@
+package org.jvswitch.ofproto;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.DpifProvider;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.netdev.NetdevStats;
+import org.jvswitch.api.ofproto.ControllerStatus;
+import org.jvswitch.api.ofproto.ControllerTarget;
+import org.jvswitch.api.ofproto.Ofproto;
+import org.jvswitch.api.packet.DpPacket;
+import org.jvswitch.api.packet.PacketBufferPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Controllers over real sockets, with the test playing the controller byte by byte: active
+ * connection, reconnection, inactivity probes, table-miss and action packet-ins in OpenFlow 1.0
+ * and 1.3, flow programming from the controller, and roles.
+ */
+class ControllerTest {
+    @TempDir
+    Path rundir;
+    private OfprotoServiceImpl service;
+    private OfprotoDpif br0;
+    private final RecordingDpif dpif = new RecordingDpif();
+    private final PacketBufferPool pool = new PacketBufferPool("test", 8, 2048 + PacketBufferPool.HEADROOM);
+    private ServerSocketChannel controller;
+    // Datapath port numbers: LOCAL = 1, p1 (OpenFlow 1) = 2, p2 (OpenFlow 2) = 3.
+    private static final int ODP_P1 = 2;
+    private static final int ODP_P2 = 3;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        service = new OfprotoServiceImpl(rundir);
+        service.addDpifProvider(new DpifProvider() {
+            @Override public String type() { return "netdev"; }
+            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
+        });
+        br0 = (OfprotoDpif) service.create("br0", "netdev");
+        br0.portAdd(OfctlInteropTest.netdev("br0", 0x0a1b2c3d4e5fL, false, NetdevStats.ZERO), Ofproto.OFPP_LOCAL);
+        br0.portAdd(OfctlInteropTest.netdev("p1", 0xaa55aa550001L, true, NetdevStats.ZERO), 1);
+        br0.portAdd(OfctlInteropTest.netdev("p2", 0xaa55aa550002L, true, NetdevStats.ZERO), 2);
+        br0.setFailMode("secure");
+        controller = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        service.deactivate();
+        br0.destroy();
+        controller.close();
+        pool.release();
+    }
+
+    private String target() throws IOException {
+        return "tcp:127.0.0.1:" + ((InetSocketAddress) controller.getLocalAddress()).getPort();
+    }
+
+    /** The test's side of one OpenFlow connection. */
+    private static final class Peer implements AutoCloseable {
+        final SocketChannel ch;
+        int xid = 100;
+
+        Peer(SocketChannel ch) throws IOException {
+            this.ch = ch;
+            ch.socket().setSoTimeout(5000);
+        }
+
+        byte[] read() throws IOException {
+            java.io.InputStream in = ch.socket().getInputStream();
+            byte[] h = in.readNBytes(8);
+            if (h.length < 8) {
+                throw new IOException("closed");
+            }
+            int len = ((h[2] & 0xff) << 8) | (h[3] & 0xff);
+            byte[] m = new byte[len];
+            System.arraycopy(h, 0, m, 0, 8);
+            byte[] body = in.readNBytes(len - 8);
+            System.arraycopy(body, 0, m, 8, body.length);
+            return m;
+        }
+
+        /** The next message of {@code type}, skipping others (echo requests are answered). */
+        byte[] expect(int type) throws IOException {
+            for (int i = 0; i < 50; i++) {
+                byte[] m = read();
+                if (m[1] == type) {
+                    return m;
+                }
+                if (m[1] == 2) {
+                    m[1] = 3;
+                    send(m);
+                }
+            }
+            throw new AssertionError("no message of type " + type);
+        }
+
+        void send(byte[] m) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(m);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+
+        void send(int version, int type, byte[] body) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(8 + body.length);
+            b.put((byte) version).put((byte) type).putShort((short) (8 + body.length)).putInt(++xid).put(body);
+            send(b.array());
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    /** Accepts the switch's connection and completes HELLO in {@code version}. */
+    private Peer accept(int version) throws IOException {
+        controller.socket().setSoTimeout(10_000);
+        SocketChannel ch;
+        try {
+            ch = controller.socket().accept().getChannel();
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the switch did not connect");
+        }
+        Peer p = new Peer(ch);
+        byte[] hello = p.read();
+        assertEquals(0, hello[1], "HELLO first");
+        p.send(version, 0, new byte[0]);
+        return p;
+    }
+
+    private static FlowKey key(int odpIn) {
+        FlowKey k = new FlowKey();
+        k.setInPort(odpIn);
+        k.setDlSrc(0x505400000001L);
+        k.setDlDst(0x505400000002L);
+        return k;
+    }
+
+    private static final byte[] FRAME = frame();
+
+    private static byte[] frame() {
+        byte[] f = new byte[60];
+        f[5] = 2;
+        f[11] = 1;
+        f[12] = (byte) 0x88;
+        f[13] = (byte) 0xb5;
+        for (int i = 14; i < f.length; i++) {
+            f[i] = (byte) i;
+        }
+        return f;
+    }
+
+    /** Runs the userspace action of {@code actions} for a packet from {@code odpIn}, as the datapath would. */
+    private void deliver(DpActions actions, int odpIn) {
+        int[] prog = actions.program();
+        long cookie = -1;
+        for (int pc = 0; pc < prog.length; ) {
+            int op = prog[pc];
+            if (op == DpActions.USERSPACE) {
+                cookie = ((long) prog[pc + 1] << 32) | (prog[pc + 2] & 0xffffffffL);
+                break;
+            }
+            pc += DpActions.length(prog, pc);
+        }
+        assertTrue(cookie != -1, "a userspace action in " + actions);
+        DpPacket p = pool.alloc();
+        p.copyFrom(FRAME, 0, FRAME.length);
+        p.inPort = odpIn;
+        dpif.handler.action(p, cookie);
+        p.free();
+    }
+
+    private ControllerStatus status(String target) {
+        return br0.controllerStatus().get(target);
+    }
+
+    @Test
+    void openFlow10ControllerGetsTableMissesAndProgramsTheSwitch() throws Exception {
+        String t = target();
+        br0.setControllers(List.of(ControllerTarget.of(t)));
+        try (Peer c = accept(1)) {
+            c.send(1, 5, new byte[0]);                          // FEATURES_REQUEST
+            byte[] features = c.expect(6);
+            assertEquals(254, features[20] & 0xff, "n_tables");
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!br0.connmgr.wantsTableMisses() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(status(t).connected());
+            assertEquals("other", status(t).role());
+            assertEquals("ACTIVE", status(t).status().get("state"));
+
+            // Secure bridge, empty tables: the miss goes to the controller.
+            DpActions a = dpif.handler.upcall(null, key(ODP_P1), new FlowKey());
+            assertTrue(a.toString().startsWith("userspace("), a.toString());
+            deliver(a, ODP_P1);
+            byte[] pin = c.expect(10);
+            assertEquals(-1, ByteBuffer.wrap(pin).getInt(8), "buffer_id: none");
+            assertEquals(FRAME.length, ByteBuffer.wrap(pin).getShort(12));
+            assertEquals(1, ByteBuffer.wrap(pin).getShort(14), "in_port");
+            assertEquals(0, pin[16], "reason NO_MATCH");
+            assertArrayEquals(FRAME, java.util.Arrays.copyOfRange(pin, 18, pin.length), "the whole frame");
+
+            // The controller adds in_port=1,actions=output:2 (OpenFlow 1.0 FLOW_MOD).
+            ByteBuffer fm = ByteBuffer.allocate(72);
+            fm.putInt(0x3ffffe).putShort((short) 1).put(new byte[34]);
+            fm.putLong(7).putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 100)
+                    .putInt(-1).putShort((short) 0xffff).putShort((short) 0);
+            fm.putShort((short) 0).putShort((short) 8).putShort((short) 2).putShort((short) 0);
+            c.send(1, 14, fm.array());
+            c.send(1, 18, new byte[0]);                         // BARRIER
+            c.expect(19);
+            assertEquals(String.valueOf(ODP_P2), dpif.handler.upcall(null, key(ODP_P1), new FlowKey()).toString());
+        }
+        // The controller went away: the switch reconnects (backoff starts at 1 s).
+        try (Peer again = accept(1)) {
+            again.send(1, 5, new byte[0]);
+            assertNotNull(again.expect(6));
+        }
+    }
+
+    @Test
+    void openFlow13ControllerGetsNoTableMissesButActionPacketInsWithTableAndCookie() throws Exception {
+        String t = target();
+        br0.setControllers(List.of(new ControllerTarget(t, 1000, 8000)));
+        try (Peer c = accept(4)) {
+            c.send(4, 5, new byte[0]);
+            c.expect(6);
+            assertEquals(DpActions.DROP, dpif.handler.upcall(null, key(ODP_P1), new FlowKey()), "1.3: a miss is dropped");
+            // table=0,priority=5,cookie=0x99 actions=CONTROLLER:65535.
+            ByteBuffer fm = ByteBuffer.allocate(40 + 8 + 24);
+            fm.putLong(0x99).putLong(0).put((byte) 0).put((byte) 0).putShort((short) 0).putShort((short) 0)
+                    .putShort((short) 5).putInt(-1).putInt(-1).putInt(-1).putShort((short) 0).putShort((short) 0);
+            fm.putShort((short) 1).putShort((short) 4).putInt(0);               // empty OXM match
+            fm.putShort((short) 4).putShort((short) 24).putInt(0);              // APPLY_ACTIONS
+            fm.putShort((short) 0).putShort((short) 16).putInt(0xfffffffd).putShort((short) 0xffff).put(new byte[6]);
+            c.send(4, 14, fm.array());
+            c.send(4, 20, new byte[0]);
+            byte[] reply = c.read();
+            assertEquals(21, reply[1], "barrier reply, no error: " + java.util.HexFormat.of().formatHex(reply));
+            DpActions a = dpif.handler.upcall(null, key(ODP_P2), new FlowKey());
+            deliver(a, ODP_P2);
+            ByteBuffer pin = ByteBuffer.wrap(c.expect(10));
+            assertEquals(FRAME.length, pin.getShort(12));
+            assertEquals(1, pin.get(14), "reason ACTION");
+            assertEquals(0, pin.get(15), "table 0");
+            assertEquals(0x99, pin.getLong(16), "the rule's cookie");
+            assertEquals(0x80000004, pin.getInt(28), "OXM in_port");
+            assertEquals(2, pin.getInt(32), "in_port 2");
+            // Silence: the switch probes with ECHO_REQUEST after 1 s.
+            long start = System.currentTimeMillis();
+            byte[] echo = c.read();
+            assertEquals(2, echo[1], "echo request");
+            assertTrue(System.currentTimeMillis() - start < 4000);
+        }
+    }
+
+    @Test
+    void aMasterMakesTheOtherMasterASlaveWhichMayNotChangeFlows() throws Exception {
+        String passive = "ptcp:0:127.0.0.1";
+        // A passive target on a port the OS picks is not observable; listen on a fixed free port instead.
+        int port;
+        try (ServerSocketChannel probe = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        passive = "ptcp:" + port + ":127.0.0.1";
+        br0.setControllers(List.of(ControllerTarget.of(passive)));
+        try (Peer a = connect(port, 4); Peer b = connect(port, 4)) {
+            roleRequest(a, 2, 1);
+            assertEquals(2, ByteBuffer.wrap(a.expect(25)).getInt(8), "a is master");
+            roleRequest(b, 2, 2);
+            assertEquals(2, ByteBuffer.wrap(b.expect(25)).getInt(8), "b is master");
+            roleRequest(a, 0, 0);                                 // NOCHANGE: what am I?
+            assertEquals(3, ByteBuffer.wrap(a.expect(25)).getInt(8), "a became slave");
+            roleRequest(a, 2, 1);                                  // stale generation
+            ByteBuffer err = ByteBuffer.wrap(a.expect(1));
+            assertEquals(11, err.getShort(8), "ROLE_REQUEST_FAILED");
+            assertEquals(0, err.getShort(10), "STALE");
+            ByteBuffer fm = ByteBuffer.allocate(48);
+            fm.putLong(0).putLong(0).put((byte) 0).put((byte) 0).putShort((short) 0).putShort((short) 0)
+                    .putShort((short) 0).putInt(-1).putInt(-1).putInt(-1).putShort((short) 0).putShort((short) 0);
+            fm.putShort((short) 1).putShort((short) 4).putInt(0);
+            a.send(4, 14, fm.array());
+            err = ByteBuffer.wrap(a.expect(1));
+            assertEquals(1, err.getShort(8));
+            assertEquals(10, err.getShort(10), "OFPBRC_IS_SLAVE");
+            Map<String, ControllerStatus> st = br0.controllerStatus();
+            assertTrue(st.get(passive).connected());
+        }
+    }
+
+    private Peer connect(int port, int version) throws IOException {
+        SocketChannel ch = null;
+        for (int i = 0; i < 50 && ch == null; i++) {
+            try {
+                ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            } catch (IOException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    throw new IOException(ie);
+                }
+            }
+        }
+        assertNotNull(ch, "the bridge listens on " + port);
+        Peer p = new Peer(ch);
+        p.read();
+        p.send(version, 0, new byte[0]);
+        return p;
+    }
+
+    private static void roleRequest(Peer p, int role, long generation) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(16);
+        b.putInt(role).putInt(0).putLong(generation);
+        p.send(4, 24, b.array());
+    }
+}
