@@ -22,7 +22,8 @@ final class OfprotoCommands {
                 UnixctlCommand.of("fdb/show", "bridge", 1, 1, this::fdbShow),
                 UnixctlCommand.of("fdb/flush", "[bridge]", 0, 1, this::fdbFlush),
                 UnixctlCommand.of("dpif/show", "", 0, 0, this::dpifShow),
-                UnixctlCommand.of("dpif/dump-dps", "", 0, 0, this::dumpDps));
+                UnixctlCommand.of("dpif/dump-dps", "", 0, 0, this::dumpDps),
+                UnixctlCommand.of("ofproto/trace", "bridge br_flow", 2, 2, this::trace));
     }
 
     private OfprotoDpif bridge(String name) throws UnixctlException {
@@ -86,6 +87,16 @@ final class OfprotoCommands {
             }
         }
         return sb.toString();
+    }
+
+    /** ofproto/trace BRIDGE FLOW: the flow's path through the bridge's tables. */
+    String trace(List<String> args) throws UnixctlException {
+        OfprotoDpif o = bridge(args.get(0));
+        try {
+            return o.trace(args.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new UnixctlException(e.getMessage());
+        }
     }
 
     String dumpDps(List<String> args) {

@@ -382,6 +382,47 @@ final class OfprotoDpif implements Ofproto {
     }
 
     /**
+     * ofproto/trace: the path of a packet of {@code flowText} (Open vSwitch's flow syntax) through
+     * the tables, the datapath actions and the megaflow, in Open vSwitch's words. Learns nothing,
+     * counts nothing, installs nothing.
+     *
+     * @throws IllegalArgumentException with the reason when the flow cannot be read
+     */
+    String trace(String flowText) {
+        long[] v = org.jvswitch.ofproto.ofp.FlowParser.parse(flowText, this::ofport);
+        int ofIn = (int) (v[0] >>> 32) & 0xffff;
+        OfPort in = byOfport(ofIn);
+        if (in == null) {
+            throw new IllegalArgumentException("in_port " + org.jvswitch.ofproto.ofp.OfFormat.action(
+                    new OfAction.Output(ofIn)).replace("output:", "") + " is not a port of " + name);
+        }
+        FlowKey key = new FlowKey();
+        System.arraycopy(v, 0, key.w, 0, FlowKey.WORDS);
+        key.setInPort(in.odpPort());
+        FlowKey mask = new FlowKey();
+        mask.setInPort(-1);
+        Xlate x = new Xlate(in, key, mask);
+        System.arraycopy(v, FlowKey.WORDS, x.flow, FlowKey.WORDS, OfField.WORDS - FlowKey.WORDS);
+        TraceNode bridge = new TraceNode(TraceNode.Type.BRIDGE, "bridge(\"" + name + "\")");
+        x.trace = bridge.subs;
+        x.lookup(0);
+        StringBuilder out = new StringBuilder("Flow: ").append(org.jvswitch.ofproto.ofp.OfFormat.flow(v)).append('\n');
+        TraceNode.print(out, java.util.List.of(bridge), 0);
+        out.append("\nFinal flow: ");
+        out.append(java.util.Arrays.equals(v, x.flow) ? "unchanged" : org.jvswitch.ofproto.ofp.OfFormat.flow(x.flow));
+        long[] mv = new long[OfField.WORDS];
+        long[] mk = new long[OfField.WORDS];
+        for (int i = 0; i < FlowKey.WORDS; i++) {
+            mk[i] = mask.w[i];
+            mv[i] = v[i] & mask.w[i];
+        }
+        mk[9] &= ~0xffff0000L;            // the second VLAN header is not a field of OpenFlow 1.x matches
+        out.append("\nMegaflow: ").append(org.jvswitch.ofproto.ofp.OfFormat.megaflow(mv, mk));
+        out.append("\nDatapath actions: ").append(x.b.build()).append('\n');
+        return out.toString();
+    }
+
+    /**
      * The bits of each {@link FlowKey} word that belong to each lookup stage, in the order Open
      * vSwitch's classifier checks them: metadata (in_port, recirc_id, mark), L2 (Ethernet, VLAN),
      * L3 (network header), L4 (transport, TCP flags, neighbour discovery).
@@ -448,6 +489,14 @@ final class OfprotoDpif implements Ofproto {
         private long ruleCookie;
         /** The rule whose actions run is a table-miss rule (priority 0, matching everything). */
         private boolean tableMissRule;
+        /** Where trace lines go (ofproto/trace), or null: a trace also learns nothing and counts nothing. */
+        private java.util.List<TraceNode> trace;
+
+        private void trace(TraceNode.Type type, String text) {
+            if (trace != null) {
+                trace.add(new TraceNode(type, text));
+            }
+        }
 
         Xlate(OfPort in, FlowKey key, FlowKey mask) {
             this.in = in;
@@ -474,7 +523,18 @@ final class OfprotoDpif implements Ofproto {
             }
             for (OfRule r : tables.rules(t)) {
                 if (matchesStaged(r, flow, mask.w)) {
-                    tables.countLookup(t, true);
+                    java.util.List<TraceNode> outer = trace;
+                    if (trace != null) {
+                        String m = org.jvswitch.ofproto.ofp.OfFormat.match(r.match.valueWords(), r.match.maskWords(),
+                                org.jvswitch.ofproto.ofp.OfFormat.DEFAULT_PRIORITY);
+                        TraceNode node = new TraceNode(TraceNode.Type.TABLE, String.format("%2d. %s%spriority %d%s", t,
+                                m, m.isEmpty() ? "" : ", ", r.priority,
+                                r.cookie != 0 ? ", cookie 0x" + Long.toHexString(r.cookie) : ""));
+                        trace.add(node);
+                        trace = node.subs;
+                    } else {
+                        tables.countLookup(t, true);
+                    }
                     rules.add(r.counters);
                     int saved = table;
                     long savedCookie = ruleCookie;
@@ -488,11 +548,20 @@ final class OfprotoDpif implements Ofproto {
                     table = saved;
                     ruleCookie = savedCookie;
                     tableMissRule = savedMiss;
+                    trace = outer;
                     return;
                 }
             }
-            tables.countLookup(t, false);
-            if (connmgr.wantsTableMisses()) {
+            boolean toController = connmgr.wantsTableMisses();
+            if (trace != null) {
+                TraceNode node = new TraceNode(TraceNode.Type.TABLE, String.format("%2d. %s", t,
+                        toController ? "No match, and a \"packet-in\" is called for." : "No match."));
+                node.subs.add(new TraceNode(TraceNode.Type.ACTION, "drop"));
+                trace.add(node);
+            } else {
+                tables.countLookup(t, false);
+            }
+            if (toController) {
                 // Open vSwitch's miss rule: OpenFlow 1.0 controllers get table misses.
                 toController(PacketIn.NO_MATCH, t, 0);
             }
@@ -506,10 +575,14 @@ final class OfprotoDpif implements Ofproto {
         }
 
         void run(java.util.List<OfAction> actions) {
+            if (actions.isEmpty()) {
+                trace(TraceNode.Type.ACTION, "drop");
+            }
             for (OfAction a : actions) {
                 if (exit) {
                     return;
                 }
+                trace(TraceNode.Type.ACTION, org.jvswitch.ofproto.ofp.OfFormat.action(a));
                 switch (a) {
                     case OfAction.Output o -> output(o.port());
                     case OfAction.Controller c -> toController(
@@ -571,6 +644,7 @@ final class OfprotoDpif implements Ofproto {
             mask.w[4] |= 0xffL << 40;
             int ttl = (int) (flow[4] >>> 40) & 0xff;
             if (ttl <= 1) {
+                trace(TraceNode.Type.WARN, "IPv4 decrement TTL exception");
                 return false;
             }
             flow[4] = (flow[4] & ~(0xffL << 40)) | ((long) (ttl - 1) << 40);
@@ -670,6 +744,14 @@ final class OfprotoDpif implements Ofproto {
                 mask.setVlanTci(0xffff);
             }
             d.setMasked(flow, bits[0], bits[1], hiMask, loMask);
+            if (trace != null) {
+                String value = mv.dstOfs() == 0 && mv.nBits() == org.jvswitch.ofproto.ofp.OfFormat.fieldBits(d)
+                        ? org.jvswitch.ofproto.ofp.OfFormat.value(d, d.getHi(flow), d.get(flow))
+                        : org.jvswitch.ofproto.ofp.OfFormat.hex((d.get(flow) >>> mv.dstOfs())
+                                & (mv.nBits() >= 64 ? -1L : (1L << mv.nBits()) - 1));
+                trace(TraceNode.Type.DETAIL, org.jvswitch.ofproto.ofp.OfFormat.subfield(d, mv.dstOfs(), mv.nBits())
+                        + " is now " + value);
+            }
         }
 
         private boolean bit(OfField f, long[] key, int b) {
@@ -760,7 +842,7 @@ final class OfprotoDpif implements Ofproto {
                     OfPort p = byOfport(inNow);
                     FlowKey cur = new FlowKey();
                     System.arraycopy(flow, 0, cur.w, 0, FlowKey.WORDS);
-                    int tci = normal(cur, mask, p != null ? p : in, b);
+                    int tci = normal(cur, mask, p != null ? p : in, b, trace == null);
                     flow[0] = (flow[0] & ~0xffffL) | tci;
                     emitted[0] = (emitted[0] & ~0xffffL) | tci;
                 }
@@ -779,7 +861,11 @@ final class OfprotoDpif implements Ofproto {
                 case OfAction.CONTROLLER -> toController(tableMissRule ? PacketIn.NO_MATCH : PacketIn.ACTION, table, ruleCookie);
                 default -> {
                     OfPort out = byOfport(port);
-                    if (out != null && port != inNow) {   // output to the input port needs IN_PORT, as in OpenFlow
+                    if (out == null) {
+                        trace(TraceNode.Type.WARN, "Nonexistent output port");
+                    } else if (port == inNow) {
+                        trace(TraceNode.Type.WARN, "skipping output to input port");   // needs IN_PORT, as in OpenFlow
+                    } else {
                         commit();
                         b.output(out.odpPort());
                     }
@@ -803,7 +889,7 @@ final class OfprotoDpif implements Ofproto {
      * {@code actions}; sets in {@code mask} the fields the decision used (both Ethernet addresses
      * and the VLAN). Returns the outer TCI (with CFI; 0 untagged) the packet has after the outputs.
      */
-    private int normal(FlowKey key, FlowKey mask, OfPort in, DpActions.Builder actions) {
+    private int normal(FlowKey key, FlowKey mask, OfPort in, DpActions.Builder actions, boolean mayLearn) {
         int tciNow = key.hasVlan() ? key.vlanTci() : 0;
         mask.setDlSrc(-1L);
         mask.setDlDst(-1L);
@@ -821,7 +907,7 @@ final class OfprotoDpif implements Ofproto {
         if (!forwardBpdu && (dst & ~0xfL) == RESERVED_MCAST_BASE) {
             return tciNow;
         }
-        if (macs.learn(vlan, src, in.ofport(), System.currentTimeMillis())) {
+        if (mayLearn && macs.learn(vlan, src, in.ofport(), System.currentTimeMillis())) {
             // Flows that flooded toward this address, or saw it elsewhere, decide differently now.
             invalidateMac(src);
         }
