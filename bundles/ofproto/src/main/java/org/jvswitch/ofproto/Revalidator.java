@@ -68,7 +68,7 @@ final class Revalidator {
         // OpenFlow idle and hard timeouts, checked after the counters were brought up to date.
         long nowNanos = System.nanoTime();
         for (OfprotoDpif o : service.bridges().values()) {
-            o.tables.delete(r -> r.expired(nowNanos));
+            o.tables.expire(nowNanos);
             o.checkMissInterest();
         }
         for (Backer b : backers) {

@@ -186,7 +186,7 @@ public final class Connmgr implements OfpSession.Roles, AutoCloseable {
                 thread = null;
                 listen();
             } else {
-                thread = Thread.ofVirtual().name("ofp-ctl-" + name).start(this::connectLoop);
+                thread = Thread.ofPlatform().daemon().name("ofp-ctl-" + name).start(this::connectLoop);
             }
         }
 

@@ -69,37 +69,57 @@ final class OfpConnection implements Runnable {
         Thread writer = Thread.ofVirtual().name("ofp-tx-" + name).start(this::writeLoop);
         try (channel) {
             write(session.hello());
-            ByteBuffer header = ByteBuffer.allocate(Ofp.HEADER_LEN);
+            // Every message of one read is handled before the replies go out and before flow
+            // table changes are published: a file of flow_mods costs one publication per read.
+            ByteBuffer in = ByteBuffer.allocate(Ofp.MAX_LEN + 1);
             while (!session.closed()) {
-                header.clear();
-                if (!readFully(header, true)) {
+                if (channel.read(in) < 0) {
+                    if (in.position() > 0) {
+                        throw new EOFException();
+                    }
                     return;                         // orderly close by the peer
                 }
                 lastReceived = System.currentTimeMillis();
-                int length = header.getShort(2) & 0xffff;
-                if (length < Ofp.HEADER_LEN) {
-                    LOG.debug("{}: message length {} below the header's; closing", name, length);
-                    int v = session.version() == 0 ? Ofp.V10 : session.version();
-                    write(OfpCodec.error(v, Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN, header.array().clone()));
-                    return;
-                }
-                byte[] m = new byte[length];
-                System.arraycopy(header.array(), 0, m, 0, Ofp.HEADER_LEN);
-                ByteBuffer body = ByteBuffer.wrap(m, Ofp.HEADER_LEN, length - Ofp.HEADER_LEN);
-                readFully(body, false);
-                lastReceived = System.currentTimeMillis();
-                List<byte[]> replies;
+                in.flip();
+                List<byte[]> replies = new java.util.ArrayList<>();
+                boolean badLength = false;
+                session.holdTables();
                 try {
-                    replies = session.receive(m);
-                } catch (RuntimeException e) {
-                    // A bug, not the peer's fault: keep the connection, tell the peer.
-                    LOG.error("{}: failed handling OpenFlow message type {}", name, OfpCodec.type(m), e);
-                    int v = session.version() == 0 ? Ofp.V10 : session.version();
-                    replies = List.of(OfpCodec.error(v, Ofp.ET_BAD_REQUEST, Ofp.BRC_EPERM, m));
+                    while (in.remaining() >= Ofp.HEADER_LEN && !session.closed()) {
+                        int length = in.getShort(in.position() + 2) & 0xffff;
+                        if (length < Ofp.HEADER_LEN) {
+                            LOG.debug("{}: message length {} below the header's; closing", name, length);
+                            int v = session.version() == 0 ? Ofp.V10 : session.version();
+                            byte[] header = new byte[Ofp.HEADER_LEN];
+                            in.get(header);
+                            replies.add(OfpCodec.error(v, Ofp.ET_BAD_REQUEST, Ofp.BRC_BAD_LEN, header));
+                            badLength = true;
+                            break;
+                        }
+                        if (in.remaining() < length) {
+                            break;
+                        }
+                        byte[] m = new byte[length];
+                        in.get(m);
+                        try {
+                            replies.addAll(session.receive(m));
+                        } catch (RuntimeException e) {
+                            // A bug, not the peer's fault: keep the connection, tell the peer.
+                            LOG.error("{}: failed handling OpenFlow message type {}", name, OfpCodec.type(m), e);
+                            int v = session.version() == 0 ? Ofp.V10 : session.version();
+                            replies.add(OfpCodec.error(v, Ofp.ET_BAD_REQUEST, Ofp.BRC_EPERM, m));
+                        }
+                    }
+                } finally {
+                    session.releaseTables();
                 }
                 for (byte[] r : replies) {
                     write(r);
                 }
+                if (badLength) {
+                    return;
+                }
+                in.compact();
             }
         } catch (EOFException e) {
             LOG.debug("{}: connection closed in the middle of a message", name);
@@ -144,21 +164,6 @@ final class OfpConnection implements Runnable {
             LOG.debug("{}: {}", name, e.toString());
             close();
         }
-    }
-
-    /** Fills {@code b}; false on end of stream before the first byte if {@code eofOk}. */
-    private boolean readFully(ByteBuffer b, boolean eofOk) throws IOException {
-        boolean first = true;
-        while (b.hasRemaining()) {
-            if (channel.read(b) < 0) {
-                if (first && eofOk) {
-                    return false;
-                }
-                throw new EOFException();
-            }
-            first = false;
-        }
-        return true;
     }
 
     private void write(byte[] m) throws IOException {

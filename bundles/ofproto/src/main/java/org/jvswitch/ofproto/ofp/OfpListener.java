@@ -132,7 +132,10 @@ public final class OfpListener implements AutoCloseable {
             if (mgr != null) {
                 mgr.add(c);
             }
-            Thread.ofVirtual().name("ofp-" + name).start(() -> {
+            // A platform thread: a reader blocked in read() answers each request without a trip
+            // through the virtual-thread scheduler; ovs-ofctl's flow_mod + barrier round trips
+            // (one per flow in add-flows) are latency-bound.
+            Thread.ofPlatform().daemon().name("ofp-" + name).start(() -> {
                 try {
                     c.run();
                 } finally {

@@ -78,6 +78,16 @@ public final class OfpSession {
         this.tables = t != null ? t : new OfTables(() -> { });
     }
 
+    /** Defers publishing flow table changes until {@link #releaseTables} (one read's worth of messages). */
+    void holdTables() {
+        tables.hold();
+    }
+
+    /** Publishes the flow table changes made since {@link #holdTables}. */
+    void releaseTables() {
+        tables.release();
+    }
+
     /** The first message to send, at once, before reading anything. */
     public byte[] hello() {
         return OfpCodec.hello(0);
@@ -1087,8 +1097,10 @@ public final class OfpSession {
                 }
             }
             case FC_MODIFY_STRICT -> {
-                int n = tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
-                        && r.match.equals(fm.match()), fm.actions(), fm.newCookie());
+                int n = allTables || tables.find(t, fm.priority(), fm.match()) != null
+                        ? tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
+                                && r.match.equals(fm.match()), fm.actions(), fm.newCookie())
+                        : 0;
                 if (n == 0 && fm.addIfNone() && !allTables) {
                     tables.add(rule);
                 }
