@@ -54,6 +54,11 @@ final class BridgeView implements SwitchView {
     }
 
     @Override
+    public void flowRemoved(org.jvswitch.ofproto.ofp.OfRule rule, int reason) {
+        bridge.connmgr.sendFlowRemoved(rule, reason);
+    }
+
+    @Override
     public boolean packetOut(byte[] frame, int inPort, List<org.jvswitch.ofproto.ofp.OfAction> actions) {
         return bridge.packetOut(frame, inPort, actions);
     }

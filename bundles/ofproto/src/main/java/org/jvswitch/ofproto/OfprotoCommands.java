@@ -23,7 +23,8 @@ final class OfprotoCommands {
                 UnixctlCommand.of("fdb/flush", "[bridge]", 0, 1, this::fdbFlush),
                 UnixctlCommand.of("dpif/show", "", 0, 0, this::dpifShow),
                 UnixctlCommand.of("dpif/dump-dps", "", 0, 0, this::dumpDps),
-                UnixctlCommand.of("ofproto/trace", "bridge br_flow", 2, 2, this::trace));
+                UnixctlCommand.of("ofproto/trace", "bridge br_flow", 2, 2, this::trace),
+                UnixctlCommand.of("bridge/dump-flows", "bridge", 1, 1, this::bridgeDumpFlows));
     }
 
     private OfprotoDpif bridge(String name) throws UnixctlException {
@@ -97,6 +98,28 @@ final class OfprotoCommands {
         } catch (IllegalArgumentException e) {
             throw new UnixctlException(e.getMessage());
         }
+    }
+
+    /**
+     * bridge/dump-flows BRIDGE: every rule with its counters, in Open vSwitch's flow_stats_ds
+     * form ("table_id=N, " only outside table 0; priority always shown).
+     */
+    String bridgeDumpFlows(List<String> args) throws UnixctlException {
+        OfprotoDpif o = bridge(args.get(0));
+        StringBuilder sb = new StringBuilder();
+        long now = System.nanoTime();
+        for (org.jvswitch.ofproto.ofp.OfRule r : o.tables.all()) {
+            if (r.tableId != 0) {
+                sb.append("table_id=").append(r.tableId).append(", ");
+            }
+            sb.append("duration=").append((now - r.createdNanos) / 1_000_000_000L).append("s, ");
+            sb.append("n_packets=").append(r.counters.packets()).append(", ");
+            sb.append("n_bytes=").append(r.counters.bytes()).append(", ");
+            String m = org.jvswitch.ofproto.ofp.OfFormat.match(r.match.valueWords(), r.match.maskWords(), r.priority);
+            sb.append(m.isEmpty() ? "" : m + ",");
+            sb.append("actions=").append(org.jvswitch.ofproto.ofp.OfFormat.actions(r.actions)).append('\n');
+        }
+        return sb.toString();
     }
 
     String dumpDps(List<String> args) {

@@ -68,7 +68,13 @@ final class Revalidator {
         // OpenFlow idle and hard timeouts, checked after the counters were brought up to date.
         long nowNanos = System.nanoTime();
         for (OfprotoDpif o : service.bridges().values()) {
-            o.tables.expire(nowNanos);
+            for (org.jvswitch.ofproto.ofp.OfRule r : o.tables.expire(nowNanos)) {
+                if ((r.flags & 1) != 0) {               // OFPFF_SEND_FLOW_REM
+                    boolean hard = r.hardTimeout > 0 && nowNanos - r.createdNanos >= r.hardTimeout * 1_000_000_000L;
+                    o.connmgr.sendFlowRemoved(r, hard ? org.jvswitch.ofproto.ofp.OfpSession.FlowRemoved.HARD_TIMEOUT
+                            : org.jvswitch.ofproto.ofp.OfpSession.FlowRemoved.IDLE_TIMEOUT);
+                }
+            }
             o.checkMissInterest();
         }
         for (Backer b : backers) {

@@ -334,4 +334,46 @@ class ControllerTest {
         b.putInt(role).putInt(0).putLong(generation);
         p.send(4, 24, b.array());
     }
+
+    /** OpenFlow 1.3 FLOW_MOD ADD in table 0 of in_port={@code port} with {@code flags} and a hard timeout; no actions. */
+    private static byte[] flowMod13(int port, int flags, int hard, long cookie) {
+        ByteBuffer fm = ByteBuffer.allocate(40 + 16);
+        fm.putLong(cookie).putLong(0).put((byte) 0).put((byte) 0).putShort((short) 0).putShort((short) hard)
+                .putShort((short) 7).putInt(-1).putInt(-1).putInt(-1).putShort((short) flags).putShort((short) 0);
+        fm.putShort((short) 1).putShort((short) 12).putInt(0x80000004).putInt(port).putInt(0);
+        return fm.array();
+    }
+
+    @Test
+    void flowRemovedTellsTheControllerWhyAndWhatTheRuleCounted() throws Exception {
+        br0.setControllers(List.of(ControllerTarget.of(target())));
+        try (Peer c = accept(4)) {
+            c.send(4, 14, flowMod13(1, 1, 1, 0x77));            // SEND_FLOW_REM, hard_timeout=1
+            c.send(4, 14, flowMod13(2, 1, 0, 0x78));            // SEND_FLOW_REM, no timeout
+            c.send(4, 14, flowMod13(5, 0, 1, 0x79));            // no SEND_FLOW_REM
+            c.send(4, 20, new byte[0]);
+            byte[] reply = c.read();
+            assertEquals(21, reply[1], "no error: " + java.util.HexFormat.of().formatHex(reply));
+            assertEquals(3, br0.tables.rules(0).size());
+            long start = System.currentTimeMillis();
+            ByteBuffer fr = ByteBuffer.wrap(c.expect(11));       // the revalidator expires it
+            assertTrue(System.currentTimeMillis() - start < 4000);
+            assertEquals(0x77, fr.getLong(8), "cookie");
+            assertEquals(7, fr.getShort(16), "priority");
+            assertEquals(1, fr.get(18), "reason HARD_TIMEOUT");
+            assertEquals(0, fr.get(19), "table 0");
+            assertEquals(1, fr.getShort(30), "hard_timeout");
+            assertEquals(0x80000004, fr.getInt(52), "OXM in_port");
+            assertEquals(1, fr.getInt(56));
+            // Deleting in_port=2 over the same connection: reason DELETE.
+            ByteBuffer del = ByteBuffer.wrap(flowMod13(2, 0, 0, 0));
+            del.put(17, (byte) 4);                               // command DELETE_STRICT
+            c.send(4, 14, del.array());
+            ByteBuffer fr2 = ByteBuffer.wrap(c.expect(11));
+            assertEquals(0x78, fr2.getLong(8));
+            assertEquals(2, fr2.get(18), "reason DELETE");
+            c.send(4, 20, new byte[0]);
+            c.expect(21);
+        }
+    }
 }

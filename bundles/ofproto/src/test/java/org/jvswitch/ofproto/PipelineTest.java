@@ -301,4 +301,14 @@ class PipelineTest {
                 "flooded to every other port, LOCAL last: " + t);
         assertTrue(ok("dump-flows", "BR").contains("n_packets=0"), "a trace counts nothing");
     }
+
+    @Test
+    void bridgeDumpFlowsShowsEveryRuleAsOpenVSwitchDoes() throws Exception {
+        br0.setFailMode("standalone");
+        ok("add-flow", "BR", "table=3,priority=7,reg0=5,actions=resubmit(,4)");
+        String dump = new OfprotoCommands(service).bridgeDumpFlows(List.of("br0"))
+                .replaceAll("duration=[0-9]+s", "duration=Ds");
+        assertEquals("duration=Ds, n_packets=0, n_bytes=0, priority=0,actions=NORMAL\n"
+                + "table_id=3, duration=Ds, n_packets=0, n_bytes=0, priority=7,reg0=0x5,actions=resubmit(,4)\n", dump);
+    }
 }

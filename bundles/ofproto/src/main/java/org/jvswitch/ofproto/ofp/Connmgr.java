@@ -100,6 +100,16 @@ public final class Connmgr implements OfpSession.Roles, AutoCloseable {
         }
     }
 
+    /** Queues OFPT_FLOW_REMOVED for {@code r} on every connection that takes asynchronous messages. */
+    public void sendFlowRemoved(OfRule r, int reason) {
+        for (OfpConnection c : conns) {
+            byte[] m = c.session.flowRemoved(r, reason);
+            if (m != null) {
+                c.offer(m);
+            }
+        }
+    }
+
     @Override
     public void becameMaster(OfpSession s) {
         for (OfpConnection c : conns) {

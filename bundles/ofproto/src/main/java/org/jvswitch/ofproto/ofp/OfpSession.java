@@ -1074,6 +1074,51 @@ public final class OfpSession {
                 command == FC_ADD ? 0 : cookieMask, newCookie, idle, hard, port10, flags & 0x1f, actions, false), false);
     }
 
+    /** Tells the controllers about deleted rules that asked for it (OFPFF_SEND_FLOW_REM). */
+    private void removed(List<OfRule> gone) {
+        for (OfRule r : gone) {
+            if ((r.flags & FF_SEND_FLOW_REM) != 0) {
+                sw.flowRemoved(r, FlowRemoved.DELETE);
+            }
+        }
+    }
+
+    /** The reasons of OFPT_FLOW_REMOVED. */
+    public static final class FlowRemoved {
+        private FlowRemoved() {
+        }
+
+        public static final int IDLE_TIMEOUT = 0;
+        public static final int HARD_TIMEOUT = 1;
+        public static final int DELETE = 2;
+    }
+
+    /** The OFPT_FLOW_REMOVED for {@code r} in this connection's version, or null if it takes none. */
+    byte[] flowRemoved(OfRule r, int reason) {
+        if (!wantsPacketIns()) {
+            return null;
+        }
+        long ms = Math.max(0, System.nanoTime() - r.createdNanos) / 1_000_000L;
+        if (of10()) {
+            ByteBuffer b = OfpCodec.start(version, FLOW_REMOVED, 0, 88);
+            OfFlowCodec.putMatch10(b, r.match.value(), r.match.mask());
+            b.putLong(r.cookie).putShort((short) r.priority).put((byte) reason).put((byte) 0);
+            b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
+            b.putShort((short) r.idleTimeout).putShort((short) 0);
+            b.putLong(r.counters.packets()).putLong(r.counters.bytes());
+            return OfpCodec.finish(b);
+        }
+        ByteBuffer b = OfpCodec.start(version, FLOW_REMOVED, 0, 48 + r.match.oxmMatchLength());
+        b.putLong(r.cookie).putShort((short) r.priority).put((byte) reason).put((byte) r.tableId);
+        b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
+        b.putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
+        b.putLong(r.counters.packets()).putLong(r.counters.bytes());
+        r.match.putOxmMatch(b);
+        return OfpCodec.finish(b);
+    }
+
+    static final int FLOW_REMOVED = 11;
+
     private void apply(byte[] m, FlowMod fm, boolean of10) throws OfpError {
         int t = fm.tableId();
         boolean allTables = t == Ofp.OFPTT_ALL;
@@ -1105,10 +1150,10 @@ public final class OfpSession {
                     tables.add(rule);
                 }
             }
-            case FC_DELETE -> tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.coveredBy(fm.match())
-                    && r.outputsTo(fm.outPort()));
-            default -> tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
-                    && r.match.equals(fm.match()) && r.outputsTo(fm.outPort()));
+            case FC_DELETE -> removed(tables.delete(r -> inTable.test(r) && cookieOk.test(r)
+                    && r.coveredBy(fm.match()) && r.outputsTo(fm.outPort())));
+            default -> removed(tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
+                    && r.match.equals(fm.match()) && r.outputsTo(fm.outPort())));
         }
     }
 }

@@ -22,6 +22,10 @@ public interface SwitchView {
      * Sends {@code frame} through {@code actions} as if it had arrived on OpenFlow port
      * {@code inPort} (packet-out). Returns false if the bridge cannot (no datapath).
      */
+    /** A rule that asked for it (OFPFF_SEND_FLOW_REM) was removed: tell the controllers. Any thread. */
+    default void flowRemoved(OfRule rule, int reason) {
+    }
+
     default boolean packetOut(byte[] frame, int inPort, List<OfAction> actions) {
         return false;
     }
