@@ -48,9 +48,14 @@ final class BridgeView implements SwitchView {
     public List<Port> ports() {
         List<Port> out = new ArrayList<>();
         for (OfPort p : bridge.ports().values()) {
-            out.add(new Port(p.ofport(), p.netdev(), p.addedNanos()));
+            out.add(new Port(p.ofport(), p.netdev(), p.addedNanos(), p.config()));
         }
         return out;
+    }
+
+    @Override
+    public int portMod(int ofport, long hwAddr, int config, int mask) {
+        return bridge.portMod(ofport, hwAddr, config, mask);
     }
 
     @Override

@@ -227,7 +227,7 @@ final class OfprotoDpif implements Ofproto {
         if (p == null || p.vlan().equals(cfg)) {
             return;
         }
-        OfPort q = new OfPort(p.name(), p.ofport(), p.odpPort(), p.netdev(), cfg, p.addedNanos());
+        OfPort q = new OfPort(p.name(), p.ofport(), p.odpPort(), p.netdev(), cfg, p.addedNanos(), p.config());
         Map<String, OfPort> np = new TreeMap<>(ports);
         np.put(portName, q);
         Map<Integer, OfPort> no = new TreeMap<>(byOdp);
@@ -244,6 +244,34 @@ final class OfprotoDpif implements Ofproto {
         if (p != null) {
             backer.dpif.portSetConfig(p.odpPort(), otherConfig);
         }
+    }
+
+    /**
+     * OFPT_PORT_MOD: sets the port's configuration bits under {@code mask}. Returns 0, or -1 if
+     * there is no such port, -2 if {@code hwAddr} is not the port's address. Connection thread.
+     */
+    synchronized int portMod(int ofport, long hwAddr, int config, int mask) {
+        OfPort p = byOfport(ofport);
+        if (p == null) {
+            return -1;
+        }
+        if ((hwAddr & 0xffffffffffffL) != (p.netdev().mac() & 0xffffffffffffL)) {
+            return -2;
+        }
+        int next = (p.config() & ~mask) | (config & mask);
+        if (next == p.config()) {
+            return 0;
+        }
+        OfPort q = new OfPort(p.name(), p.ofport(), p.odpPort(), p.netdev(), p.vlan(), p.addedNanos(), next);
+        Map<String, OfPort> np = new TreeMap<>(ports);
+        np.put(p.name(), q);
+        Map<Integer, OfPort> no = new TreeMap<>(byOdp);
+        no.put(q.odpPort(), q);
+        ports = Map.copyOf(np);
+        byOdp = Map.copyOf(no);
+        LOG.info("{}: port {} config {}", name, p.ofportText(), Integer.toHexString(next));
+        backer.dpif.flowFlush();
+        return 0;
     }
 
     @Override
@@ -370,6 +398,9 @@ final class OfprotoDpif implements Ofproto {
             return null;
         }
         mask.setInPort(-1);
+        if (in.dropsInput()) {
+            return DpActions.DROP;            // port down or no-receive (OFPPC_PORT_DOWN, OFPPC_NO_RECV)
+        }
         Xlate x = new Xlate(in, key, mask);
         x.lookup(0);
         DpActions actions = x.b.build();
@@ -851,7 +882,8 @@ final class OfprotoDpif implements Ofproto {
                     java.util.List<OfPort> outs = new java.util.ArrayList<>(ports.values());
                     outs.sort((x, y) -> Integer.compare(x.ofport(), y.ofport()));
                     for (OfPort p : outs) {
-                        if (p.ofport() != inNow) {
+                        if (p.ofport() != inNow && !p.refusesOutput()
+                                && (port == OfAction.ALL || (p.config() & OfPort.NO_FLOOD) == 0)) {
                             b.output(p.odpPort());
                         }
                     }
@@ -863,6 +895,8 @@ final class OfprotoDpif implements Ofproto {
                     OfPort out = byOfport(port);
                     if (out == null) {
                         trace(TraceNode.Type.WARN, "Nonexistent output port");
+                    } else if (out.refusesOutput()) {
+                        trace(TraceNode.Type.WARN, "OFPPC_NO_FWD set, skipping output");
                     } else if (port == inNow) {
                         trace(TraceNode.Type.WARN, "skipping output to input port");   // needs IN_PORT, as in OpenFlow
                     } else {
@@ -916,12 +950,12 @@ final class OfprotoDpif implements Ofproto {
         java.util.List<OfPort> outs = new java.util.ArrayList<>();
         if (outOfport >= 0) {
             OfPort out = byOfport(outOfport);
-            if (out != null && out != in && out.vlan().carries(vlan)) {
+            if (out != null && out != in && out.vlan().carries(vlan) && !out.refusesOutput()) {
                 outs.add(out);
             }
         } else {
             for (OfPort p : ports.values()) {
-                if (p != in && p.vlan().carries(vlan)) {
+                if (p != in && p.vlan().carries(vlan) && !p.refusesOutput() && (p.config() & OfPort.NO_FLOOD) == 0) {
                     outs.add(p);
                 }
             }

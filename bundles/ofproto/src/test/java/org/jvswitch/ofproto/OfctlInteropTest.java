@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real ovs-ofctl (Open vSwitch 3.1) against a bridge's management socket. */
 class OfctlInteropTest {
+    private RecordingDpif dpif;
     private static final Path OFCTL = Path.of("/usr/bin/ovs-ofctl");
 
     @TempDir
@@ -58,7 +59,7 @@ class OfctlInteropTest {
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(Files.isExecutable(OFCTL), "needs Open vSwitch's ovs-ofctl");
-        RecordingDpif dpif = new RecordingDpif();
+        dpif = new RecordingDpif();
         service = new OfprotoServiceImpl(rundir);
         service.addDpifProvider(new DpifProvider() {
             @Override public String type() { return "netdev"; }
@@ -213,13 +214,24 @@ class OfctlInteropTest {
     }
 
     @Test
-    void openFlow13FlowModsWorkAndPortModsAreRefused() throws Exception {
+    void openFlow13FlowModsAndPortMods() throws Exception {
         String out = raw("-O", "OpenFlow13", "add-flow", "BR", "in_port=1,actions=2");
         assertTrue(out.startsWith("rc=0\n"), out);
         assertTrue(run("-O", "OpenFlow13", "dump-flows", "BR").contains("n_bytes=0, in_port=1 actions=output:2"));
-        out = raw("mod-port", "BR", "p1", "down");
-        assertTrue(out.contains("OFPBRC_EPERM"), out);
-        assertTrue(run("dump-flows", "BR").contains("priority=0 actions=NORMAL"));
+        assertEquals("rc=0\n", raw("mod-port", "BR", "p1", "down"));
+        assertTrue(run("show", "BR").contains(" 1(p1): addr:aa:55:aa:55:00:01\n     config:     PORT_DOWN\n"), run("show", "BR"));
+        assertEquals("rc=0\n", raw("-O", "OpenFlow13", "mod-port", "BR", "p1", "up"));
+        assertEquals("rc=0\n", raw("mod-port", "BR", "7", "no-flood"));
+        assertTrue(run("show", "BR").contains(" 7(p2): addr:aa:55:aa:55:00:02\n     config:     NO_FLOOD\n"), run("show", "BR"));
+        assertTrue(run("show", "BR").contains(" 1(p1): addr:aa:55:aa:55:00:01\n     config:     0\n"), run("show", "BR"));
+        // The datapath sees it: FLOOD from p1 leaves out p2; a port that is down takes no packets.
+        br0.tables.add(new org.jvswitch.ofproto.ofp.OfRule(0, 40000, org.jvswitch.ofproto.ofp.OfMatch.ANY, 0, 0, 0, 0,
+                List.of(new org.jvswitch.ofproto.ofp.OfAction.Output(org.jvswitch.ofproto.ofp.OfAction.FLOOD)), System.nanoTime()));
+        org.jvswitch.api.flow.FlowKey k = new org.jvswitch.api.flow.FlowKey();
+        k.setInPort(2);                                   // datapath port of p1
+        assertEquals("1", dpif.handler.upcall(null, k, new org.jvswitch.api.flow.FlowKey()).toString(), "only LOCAL");
+        assertEquals("rc=0\n", raw("mod-port", "BR", "p1", "down"));
+        assertEquals(org.jvswitch.api.dpif.DpActions.DROP, dpif.handler.upcall(null, k, new org.jvswitch.api.flow.FlowKey()));
     }
 
     @Test

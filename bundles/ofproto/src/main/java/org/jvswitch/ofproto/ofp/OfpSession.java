@@ -397,7 +397,11 @@ public final class OfpSession {
 
     private void handle10(byte[] m, int type, int xid, List<byte[]> out) throws OfpError {
         switch (type) {
-            case Ofp.OF10_PORT_MOD -> refuse(m, 32);
+            case Ofp.OF10_PORT_MOD -> {
+                exact(m, 32);
+                checkNotSlave();
+                portMod(u16(m, 8), mac(m, 10), u32(m, 16), u32(m, 20));
+            }
             case Ofp.OF10_STATS_REQUEST -> {
                 atLeast(m, 12);
                 stats10(m, u16(m, 8), xid, out);
@@ -434,7 +438,13 @@ public final class OfpSession {
                 b.putInt(role).putInt(0).putLong(generation);
                 out.add(OfpCodec.finish(b));
             }
-            case Ofp.OF13_PORT_MOD -> refuse(m, 40);
+            case Ofp.OF13_PORT_MOD -> {
+                exact(m, 40);
+                checkNotSlave();
+                int port = Ofp.port10(u32(m, 8));
+                // OpenFlow 1.1+ has no NO_FLOOD bit: leave it as it is.
+                portMod(port, mac(m, 16), u32(m, 24) & ~OFPPC_NO_FLOOD, u32(m, 28) & ~OFPPC_NO_FLOOD);
+            }
             case Ofp.OF13_GROUP_MOD, Ofp.OF13_TABLE_MOD, Ofp.OF13_METER_MOD -> refuse(m, 16);
             case Ofp.OF13_MULTIPART_REQUEST -> {
                 atLeast(m, 16);
@@ -550,12 +560,35 @@ public final class OfpSession {
         return of13 ? Ofp.OFPPS13_LIVE : 0;
     }
 
+    private static final int OFPPC_NO_FLOOD = 0x10;
+    /** The OFPPC bits this switch honours: PORT_DOWN, NO_RECV, NO_FLOOD, NO_FWD, NO_PACKET_IN. */
+    private static final int OFPPC_SUPPORTED = 0x1 | 0x4 | 0x10 | 0x20 | 0x40;
+
+    private static long mac(byte[] m, int off) {
+        return ((long) u16(m, off) << 32) | (u32(m, off + 2) & 0xffffffffL);
+    }
+
+    /** OFPT_PORT_MOD: port, hw_addr, config, mask; errors as Open vSwitch's (PORT_MOD_FAILED). */
+    private void portMod(int port, long hwAddr, int config, int mask) throws OfpError {
+        if (!writable) {
+            throw badRequest(Ofp.BRC_EPERM);
+        }
+        int et = of10() ? 4 : 7;                  // OFPET_PORT_MOD_FAILED
+        int r = port < 0 ? -1 : sw.portMod(port, hwAddr, config & OFPPC_SUPPORTED, mask & OFPPC_SUPPORTED);
+        if (r == -1) {
+            throw new OfpError(et, 0);            // BAD_PORT
+        }
+        if (r == -2) {
+            throw new OfpError(et, 1);            // BAD_HW_ADDR
+        }
+    }
+
     /** ofp_phy_port, 48 bytes. */
     private static void phyPort10(ByteBuffer b, SwitchView.Port p) {
         b.putShort((short) p.ofport());
         OfpCodec.putMac(b, p.netdev().mac());
         OfpCodec.putString(b, p.netdev().name(), 16);
-        b.putInt(0);                      // config
+        b.putInt(p.config());
         b.putInt(state(p, false));
         b.putInt(0).putInt(0).putInt(0).putInt(0);   // curr, advertised, supported, peer: unknown
     }
@@ -567,7 +600,7 @@ public final class OfpSession {
         OfpCodec.putMac(b, p.netdev().mac());
         OfpCodec.pad(b, 2);
         OfpCodec.putString(b, p.netdev().name(), 16);
-        b.putInt(0);
+        b.putInt(p.config() & ~OFPPC_NO_FLOOD);
         b.putInt(state(p, true));
         b.putInt(0).putInt(0).putInt(0).putInt(0);
         b.putInt(0).putInt(0);            // curr_speed, max_speed

@@ -40,8 +40,20 @@ public interface SwitchView {
 
     /**
      * One port: OpenFlow number (16-bit space, LOCAL = 0xfffe), its netdev (name, address, link,
-     * counters) and {@link System#nanoTime()} when it was added.
+     * counters), {@link System#nanoTime()} when it was added, and its OFPPC_* configuration bits.
      */
-    record Port(int ofport, Netdev netdev, long addedNanos) {
+    record Port(int ofport, Netdev netdev, long addedNanos, int config) {
+        public Port(int ofport, Netdev netdev, long addedNanos) {
+            this(ofport, netdev, addedNanos, 0);
+        }
+    }
+
+    /**
+     * OFPT_PORT_MOD: sets the configuration bits (OpenFlow 1.0 numbering) of port {@code ofport}
+     * under {@code mask}. Returns 0, -1 for no such port, -2 for a hardware address that is not
+     * the port's.
+     */
+    default int portMod(int ofport, long hwAddr, int config, int mask) {
+        return -1;
     }
 }
