@@ -54,6 +54,11 @@ final class BridgeView implements SwitchView {
     }
 
     @Override
+    public org.jvswitch.ofproto.ofp.OfGroups groups() {
+        return bridge.groups;
+    }
+
+    @Override
     public int portMod(int ofport, long hwAddr, int config, int mask) {
         return bridge.portMod(ofport, hwAddr, config, mask);
     }

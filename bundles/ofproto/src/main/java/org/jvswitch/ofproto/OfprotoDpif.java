@@ -1,5 +1,6 @@
 package org.jvswitch.ofproto;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -109,6 +110,8 @@ final class OfprotoDpif implements Ofproto {
     final OfTables tables;
     /** The bridge's OpenFlow connections: management socket clients and controllers. */
     final Connmgr connmgr;
+    /** The bridge's group table; a change flushes the datapath's flows. */
+    final org.jvswitch.ofproto.ofp.OfGroups groups;
     /** Whether table misses went to the controller when flows were last decided. */
     private volatile boolean missesToController;
 
@@ -118,6 +121,7 @@ final class OfprotoDpif implements Ofproto {
         this.service = service;
         this.tables = new OfTables(() -> backer.dpif.flowFlush());
         this.connmgr = new Connmgr(new BridgeView(this));
+        this.groups = new org.jvswitch.ofproto.ofp.OfGroups(() -> backer.dpif.flowFlush());
     }
 
     @Override public String name() { return name; }
@@ -316,6 +320,25 @@ final class OfprotoDpif implements Ofproto {
         boolean now = connmgr.wantsTableMisses();
         if (now != missesToController) {
             missesToController = now;
+            backer.dpif.flowFlush();
+        }
+    }
+
+    /** Each port's carrier when last looked at, for fast-failover groups. */
+    private final Map<String, Boolean> carriers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Re-decides the datapath's flows when a port's carrier changed and a fast-failover or select
+     * group watches ports (their choice of bucket depends on it). Revalidator thread.
+     */
+    void checkCarriers() {
+        boolean changed = false;
+        for (OfPort p : ports.values()) {
+            boolean up = p.netdev().carrier();
+            Boolean was = carriers.put(p.name(), up);
+            changed |= was != null && was != up;
+        }
+        if (changed && groups.size() > 0) {
             backer.dpif.flowFlush();
         }
     }
@@ -655,8 +678,115 @@ final class OfprotoDpif implements Ofproto {
                     case OfAction.WriteMetadata w -> flow[OfField.METADATA_WORD] =
                             (flow[OfField.METADATA_WORD] & ~w.mask()) | (w.value() & w.mask());
                     case OfAction.GotoTable g -> lookup(g.table());
+                    case OfAction.Group g -> group(g.groupId(), 0);
                 }
             }
+        }
+
+        /**
+         * A group: every bucket (all), one chosen by a hash of the addresses and ports (select),
+         * the only one (indirect) or the first live one (fast failover). Each bucket runs on the
+         * packet as it was before the group, as Open vSwitch clones it for each bucket.
+         */
+        private void group(int id, int chain) {
+            org.jvswitch.ofproto.ofp.OfGroups.Group g = groups.get(id);
+            if (g == null || chain > 32) {
+                return;
+            }
+            rules.add(g.counters());
+            List<org.jvswitch.ofproto.ofp.OfGroups.Bucket> run = switch (g.type()) {
+                case org.jvswitch.ofproto.ofp.OfGroups.ALL -> g.buckets();
+                case org.jvswitch.ofproto.ofp.OfGroups.SELECT -> {
+                    var b = select(g);
+                    yield b == null ? List.of() : List.of(b);
+                }
+                case org.jvswitch.ofproto.ofp.OfGroups.FAST_FAILOVER -> {
+                    var b = firstLive(g);
+                    yield b == null ? List.of() : List.of(b);
+                }
+                default -> g.buckets();
+            };
+            for (var b : run) {
+                rules.add(b.counters());
+                long[] saved = flow.clone();
+                java.util.List<TraceNode> outer = trace;
+                if (trace != null) {
+                    TraceNode node = new TraceNode(TraceNode.Type.ACTION, "bucket " + g.buckets().indexOf(b));
+                    trace.add(node);
+                    trace = node.subs;
+                }
+                boolean savedExit = exit;
+                run(b.actions());
+                exit = savedExit;
+                trace = outer;
+                System.arraycopy(saved, 0, flow, 0, flow.length);
+            }
+        }
+
+        /** A live bucket of a select group, weighted, by a hash of the fields the megaflow then fixes. */
+        private org.jvswitch.ofproto.ofp.OfGroups.Bucket select(org.jvswitch.ofproto.ofp.OfGroups.Group g) {
+            long total = 0;
+            for (var b : g.buckets()) {
+                if (live(b)) {
+                    total += b.weight();
+                }
+            }
+            if (total == 0) {
+                return null;
+            }
+            mask.setDlSrc(-1L);
+            mask.setDlDst(-1L);
+            mask.setDlType(0xffff);
+            long h = flow[1] * 0x9e3779b97f4a7c15L ^ flow[2] ^ ((flow[0] >>> 16) & 0xffff);
+            int type = (int) (flow[0] >>> 16) & 0xffff;
+            if (type == FlowKey.ETH_TYPE_IP || type == FlowKey.ETH_TYPE_IPV6) {
+                mask.w[4] |= 0xffL << 56;
+                if (type == FlowKey.ETH_TYPE_IP) {
+                    mask.w[3] = -1L;
+                    h = h * 31 + flow[3];
+                } else {
+                    mask.w[5] = mask.w[6] = mask.w[7] = mask.w[8] = -1L;
+                    h = h * 31 + (flow[5] ^ flow[6] ^ flow[7] ^ flow[8]);
+                }
+                int proto = (int) (flow[4] >>> 56) & 0xff;
+                h = h * 31 + proto;
+                if (proto == 6 || proto == 17 || proto == 132) {
+                    mask.w[4] |= 0xffffffffL;
+                    h = h * 31 + (flow[4] & 0xffffffffL);
+                }
+            }
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            long pick = Long.remainderUnsigned(h, total);
+            for (var b : g.buckets()) {
+                if (live(b)) {
+                    pick -= b.weight();
+                    if (pick < 0) {
+                        return b;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private org.jvswitch.ofproto.ofp.OfGroups.Bucket firstLive(org.jvswitch.ofproto.ofp.OfGroups.Group g) {
+            for (var b : g.buckets()) {
+                if (live(b)) {
+                    return b;
+                }
+            }
+            return null;
+        }
+
+        /** A bucket is live while the port it watches is up and forwards (no watch port: always). */
+        private boolean live(org.jvswitch.ofproto.ofp.OfGroups.Bucket b) {
+            if (b.watchPort() == 0xffffffff) {
+                return true;
+            }
+            int p = org.jvswitch.ofproto.ofp.Ofp.port10(b.watchPort());
+            OfPort port = p < 0 ? null : byOfport(p);
+            return port != null && !port.refusesOutput() && port.netdev().carrier();
         }
 
         private boolean isIpv4() {

@@ -76,6 +76,7 @@ final class Revalidator {
                 }
             }
             o.checkMissInterest();
+            o.checkCarriers();
         }
         for (Backer b : backers) {
             for (OfprotoDpif o : b.ofprotos) {

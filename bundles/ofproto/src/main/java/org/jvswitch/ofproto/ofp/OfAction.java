@@ -87,6 +87,10 @@ public sealed interface OfAction {
     record WriteMetadata(long value, long mask) implements OfAction {
     }
 
+    /** group:N: the packet goes through group {@code groupId}'s buckets. */
+    record Group(int groupId) implements OfAction {
+    }
+
     /** goto_table (an instruction in OpenFlow 1.1+, resubmit(,N) in 1.0). */
     record GotoTable(int table) implements OfAction {
     }

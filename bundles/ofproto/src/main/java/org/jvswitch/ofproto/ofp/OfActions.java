@@ -62,6 +62,7 @@ final class OfActions {
     private static final int NXAST_DEC_TTL_CNT_IDS = 21;
     private static final int NXAST_WRITE_METADATA = 22;
     private static final int NXAST_REG_LOAD2 = 33;
+    private static final int NXAST_GROUP = 40;
 
     private static final int VID_PRESENT = 0x1000;
 
@@ -153,6 +154,7 @@ final class OfActions {
                     out.add(new PushVlan(et));
                 }
                 case 18 -> { need(len, 8); out.add(new PopVlan(false)); }
+                case 22 -> { need(len, 8); out.add(new OfAction.Group(u32(m, a))); }
                 case 23 -> { need(len, 8); out.add(new SetNwTtl(u8(m, a))); }
                 case 24 -> { need(len, 8); out.add(new DecTtl()); }
                 case 25 -> out.add(parseSetField(m, off, len));
@@ -368,6 +370,10 @@ final class OfActions {
                 need(len, 16);
                 return new Controller(u16(m, a), u16(m, a + 2), u8(m, a + 4));
             }
+            case NXAST_GROUP -> {
+                need(len, 16);
+                return new OfAction.Group(u32(m, a + 2));
+            }
             case NXAST_WRITE_METADATA -> {
                 need(len, 32);
                 return new WriteMetadata(u64(m, off + 16), u64(m, off + 24));
@@ -420,12 +426,21 @@ final class OfActions {
      * which transport protocol a legacy port rewrite is for and whether the packet has a VLAN tag.
      */
     static byte[] encode(List<OfAction> actions, int version, OfMatch match) {
+        return encode(actions, version, match, true);
+    }
+
+    /** A group bucket's actions: an OpenFlow 1.1+ action list, without instructions. */
+    static byte[] encodeActions13(List<OfAction> actions) {
+        return encode(actions, Ofp.V13, OfMatch.ANY, false);
+    }
+
+    private static byte[] encode(List<OfAction> actions, int version, OfMatch match, boolean instructions) {
         ByteBuffer b = ByteBuffer.allocate(64 + 48 * actions.size() + notes(actions));
         boolean of10 = version == Ofp.V10;
         boolean hasVlan = (match.k[0] & 0x1000) != 0 && (match.v[0] & 0x1000) != 0;
         int proto = ((match.k[4] >>> 56) & 0xff) == 0xff ? (int) (match.v[4] >>> 56) & 0xff : 0;
         int applyStart = -1;
-        if (!of10) {
+        if (!of10 && instructions) {
             boolean anyAction = actions.stream().anyMatch(a -> !(a instanceof WriteMetadata) && !(a instanceof GotoTable));
             if (anyAction) {
                 applyStart = b.position();
@@ -494,6 +509,14 @@ final class OfActions {
                     b.putInt(nxmHeader(mv.src())).putInt(nxmHeader(mv.dst()));
                 }
                 case Resubmit r -> resubmit(b, r.inPort(), r.table(), r.withTable() || r.table() != 0xff);
+                case OfAction.Group g -> {
+                    if (of10) {
+                        nxHeader(b, 16, NXAST_GROUP);
+                        b.putShort((short) 0).putInt(g.groupId());   // a 32-bit argument after 2 bytes of padding
+                    } else {
+                        b.putShort((short) 22).putShort((short) 8).putInt(g.groupId());
+                    }
+                }
                 case DecTtl d -> {
                     if (of10) {
                         nxHeader(b, 16, NXAST_DEC_TTL);

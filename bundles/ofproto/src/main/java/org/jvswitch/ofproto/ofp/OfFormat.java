@@ -476,6 +476,7 @@ public final class OfFormat {
             case OfAction.WriteMetadata w -> "write_metadata:" + hex(w.value())
                     + (w.mask() == -1L ? "" : "/" + hex(w.mask()));
             case OfAction.GotoTable g -> "goto_table:" + g.table();
+            case OfAction.Group g -> "group:" + Integer.toUnsignedString(g.groupId());
         };
     }
 

@@ -88,8 +88,11 @@ public final class Ofp {
     public static final int BRC_BAD_LEN = 6;
     public static final int BRC_BUFFER_UNKNOWN = 8;
     public static final int BRC_BAD_PORT = 11;
-    /** Bytes of the offending message an error carries. */
-    public static final int ERROR_DATA_MAX = 64;
+    /**
+     * Bytes of the offending message an error carries: all of it, as Open vSwitch 3.1's
+     * ofperr_encode_reply, as far as the error's own 16-bit length allows.
+     */
+    public static final int ERROR_DATA_MAX = MAX_LEN - 20;
 
     // Ports.
     public static final int OFPP10_MAX = 0xff00;

@@ -68,7 +68,7 @@ public final class OfpCodec {
     }
 
     /**
-     * OFPT_ERROR for {@code offending}, carrying its first {@value Ofp#ERROR_DATA_MAX} bytes and its
+     * OFPT_ERROR for {@code offending}, carrying it whole (up to {@value Ofp#ERROR_DATA_MAX} bytes) and its
      * xid, in {@code version}.
      */
     public static byte[] error(int version, int type, int code, byte[] offending) {

@@ -445,7 +445,12 @@ public final class OfpSession {
                 // OpenFlow 1.1+ has no NO_FLOOD bit: leave it as it is.
                 portMod(port, mac(m, 16), u32(m, 24) & ~OFPPC_NO_FLOOD, u32(m, 28) & ~OFPPC_NO_FLOOD);
             }
-            case Ofp.OF13_GROUP_MOD, Ofp.OF13_TABLE_MOD, Ofp.OF13_METER_MOD -> refuse(m, 16);
+            case Ofp.OF13_GROUP_MOD -> {
+                atLeast(m, 16);
+                checkNotSlave();
+                groupMod(m);
+            }
+            case Ofp.OF13_TABLE_MOD, Ofp.OF13_METER_MOD -> refuse(m, 16);
             case Ofp.OF13_MULTIPART_REQUEST -> {
                 atLeast(m, 16);
                 multipart13(m, u16(m, 8), xid, out);
@@ -580,6 +585,131 @@ public final class OfpSession {
         }
         if (r == -2) {
             throw new OfpError(et, 1);            // BAD_HW_ADDR
+        }
+    }
+
+    private static final int ALL_GROUPS_ID = OfGroups.ALL_GROUPS;
+    private static final int MP13_GROUP_FEATURES = 8;
+    private static final int ET13_GROUP_MOD_FAILED = 6;
+
+    /** ofp_group_desc: length, type, group_id, buckets. */
+    private static byte[] groupDesc(OfGroups.Group g) {
+        List<byte[]> buckets = new ArrayList<>();
+        int len = 8;
+        for (OfGroups.Bucket bk : g.buckets()) {
+            byte[] acts = OfActions.encodeActions13(bk.actions());
+            ByteBuffer b = ByteBuffer.allocate(16 + acts.length);
+            b.putShort((short) (16 + acts.length)).putShort((short) bk.weight()).putInt(bk.watchPort()).putInt(bk.watchGroup());
+            OfpCodec.pad(b, 4);
+            b.put(acts);
+            buckets.add(b.array());
+            len += 16 + acts.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).put((byte) g.type()).put((byte) 0).putInt(g.id());
+        for (byte[] bk : buckets) {
+            b.put(bk);
+        }
+        return b.array();
+    }
+
+    /** ofp_group_stats with a bucket counter per bucket. */
+    private byte[] groupStats(OfGroups.Group g) {
+        int len = 40 + 16 * g.buckets().size();
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).putShort((short) 0).putInt(g.id());
+        int refs = 0;
+        for (OfRule r : tables.all()) {
+            for (OfAction a : r.actions) {
+                if (a instanceof OfAction.Group ga && ga.groupId() == g.id()) {
+                    refs++;
+                    break;
+                }
+            }
+        }
+        b.putInt(refs).putInt(0);
+        b.putLong(g.counters().packets()).putLong(g.counters().bytes());
+        putDuration(b, g.createdNanos());
+        for (OfGroups.Bucket bk : g.buckets()) {
+            b.putLong(bk.counters().packets()).putLong(bk.counters().bytes());
+        }
+        return b.array();
+    }
+
+    /**
+     * OFPT_GROUP_MOD (1.3): command, type, group_id, buckets (length, weight, watch_port,
+     * watch_group, actions). Errors as Open vSwitch's OFPET_GROUP_MOD_FAILED codes; deleting a
+     * group deletes the flows that send to it, as Open vSwitch does.
+     */
+    private void groupMod(byte[] m) throws OfpError {
+        OfGroups groups = sw.groups();
+        if (groups == null || !writable) {
+            throw badRequest(Ofp.BRC_EPERM);
+        }
+        int command = u16(m, 8);
+        int type = u8(m, 10);
+        int id = u32(m, 12);
+        if (command == 2) {                       // DELETE
+            for (int gone : groups.delete(id)) {
+                removed(tables.delete(r -> r.actions.stream()
+                        .anyMatch(a -> a instanceof OfAction.Group g && g.groupId() == gone)));
+            }
+            return;
+        }
+        if (command > 2) {
+            throw new OfpError(ET13_GROUP_MOD_FAILED, 11);        // BAD_COMMAND
+        }
+        if (type > OfGroups.FAST_FAILOVER) {
+            throw new OfpError(ET13_GROUP_MOD_FAILED, 10);        // BAD_TYPE
+        }
+        if (Integer.compareUnsigned(id, OfGroups.MAX) > 0) {
+            throw new OfpError(ET13_GROUP_MOD_FAILED, 1);         // INVALID_GROUP
+        }
+        List<OfGroups.Bucket> buckets = new ArrayList<>();
+        int off = 16;
+        while (off < m.length) {
+            if (m.length - off < 16) {
+                throw new OfpError(ET13_GROUP_MOD_FAILED, 12);    // BAD_BUCKET
+            }
+            int len = u16(m, off);
+            if (len < 16 || len % 8 != 0 || off + len > m.length) {
+                throw new OfpError(ET13_GROUP_MOD_FAILED, 12);
+            }
+            int weight = u16(m, off + 2);
+            int watchPort = u32(m, off + 4);
+            int watchGroup = u32(m, off + 8);
+            List<OfAction> actions = OfActions.parse13(m, off + 16, off + len);
+            checkGroups(actions, id);
+            if (type != OfGroups.SELECT && weight != 0) {
+                throw new OfpError(ET13_GROUP_MOD_FAILED, 2);     // WEIGHT_UNSUPPORTED
+            }
+            if (type == OfGroups.FAST_FAILOVER && watchPort == Ofp.OFPP13_ANY && watchGroup == OfGroups.ANY) {
+                throw new OfpError(ET13_GROUP_MOD_FAILED, 13);    // BAD_WATCH
+            }
+            buckets.add(new OfGroups.Bucket(weight, watchPort, watchGroup, actions));
+            off += len;
+        }
+        if (type == OfGroups.INDIRECT && buckets.size() != 1) {
+            throw new OfpError(ET13_GROUP_MOD_FAILED, 1);         // INVALID_GROUP
+        }
+        OfGroups.Group g = new OfGroups.Group(id, type, List.copyOf(buckets), System.nanoTime(), new OfRule.Counters());
+        if (command == 0 ? !groups.add(g) : !groups.modify(g)) {
+            throw new OfpError(ET13_GROUP_MOD_FAILED, command == 0 ? 0 : 8);   // GROUP_EXISTS / UNKNOWN_GROUP
+        }
+    }
+
+    /** A group action must name an existing group other than {@code self} (OFPBAC_BAD_OUT_GROUP). */
+    private void checkGroups(List<OfAction> actions, int self) throws OfpError {
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.Group g) {
+                OfGroups groups = sw.groups();
+                if (groups == null || groups.get(g.groupId()) == null) {
+                    throw new OfpError(OfActions.ET_BAD_ACTION, 9);
+                }
+                if (g.groupId() == self) {
+                    throw new OfpError(ET13_GROUP_MOD_FAILED, 7);     // LOOP
+                }
+            }
         }
     }
 
@@ -753,6 +883,37 @@ public final class OfpSession {
                 }
             }
             case Ofp.ST_QUEUE -> exact(m, 16 + 8);
+            case Ofp.MP13_GROUP, Ofp.MP13_GROUP_DESC -> {
+                int id = ALL_GROUPS_ID;
+                if (mtype == Ofp.MP13_GROUP) {
+                    exact(m, 24);
+                    id = u32(m, 16);
+                } else {
+                    exact(m, 16);
+                }
+                OfGroups g = sw.groups();
+                if (g != null) {
+                    for (OfGroups.Group group : g.all()) {
+                        if (id == ALL_GROUPS_ID || id == group.id()) {
+                            entries.add(mtype == Ofp.MP13_GROUP ? groupStats(group) : groupDesc(group));
+                        }
+                    }
+                }
+            }
+            case MP13_GROUP_FEATURES -> {
+                exact(m, 16);
+                ByteBuffer b = ByteBuffer.allocate(40);
+                b.putInt(0xf);                        // types: all, select, indirect, fast failover
+                b.putInt(0x1 | 0x2 | 0x4);            // capabilities: SELECT_WEIGHT, SELECT_LIVENESS, CHAINING
+                for (int i = 0; i < 4; i++) {
+                    b.putInt(OfGroups.MAX);           // max_groups
+                }
+                int actions = (1 << 0) | (1 << 17) | (1 << 18) | (1 << 22) | (1 << 23) | (1 << 24) | (1 << 25);
+                for (int i = 0; i < 4; i++) {
+                    b.putInt(actions);
+                }
+                entries.add(b.array());
+            }
             case Ofp.MP13_TABLE_FEATURES -> {
                 if (m.length != 16) {
                     refuse(m, 16 + 64);       // a body sets table features: a change
@@ -1050,6 +1211,9 @@ public final class OfpSession {
             throw badRequest(Ofp.BRC_EPERM);          // the hidden table
         }
         checkGotoTables(actions, tableId);
+        if (!delete) {
+            checkGroups(actions, OfGroups.ANY);
+        }
         int ofFlags = (flags & (FF_SEND_FLOW_REM | FF_CHECK_OVERLAP)) | OfRule.FLAG_RESET_COUNTS;
         long newCookie = command == FC_ADD ? cookie : cookie;
         apply(m, new FlowMod(command, tableId, match, priority, cookieValue, cookieMask, newCookie, idle, hard,
@@ -1095,6 +1259,9 @@ public final class OfpSession {
                     : new OfpError(ET13_FLOW_MOD_FAILED, FMFC13_BAD_TABLE_ID);
         }
         List<OfAction> actions = OfActions.parseInstructions(m, 48 + matchLen[0], m.length, delete ? -1 : tableId);
+        if (!delete) {
+            checkGroups(actions, OfGroups.ANY);
+        }
         int port10 = outPort == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(outPort);
         if (port10 < 0) {
             throw badRequest(Ofp.BRC_BAD_PORT);

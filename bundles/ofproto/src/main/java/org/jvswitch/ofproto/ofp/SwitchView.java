@@ -38,6 +38,11 @@ public interface SwitchView {
         return null;
     }
 
+    /** The bridge's group table; null if the bridge takes no group changes. */
+    default OfGroups groups() {
+        return null;
+    }
+
     /**
      * One port: OpenFlow number (16-bit space, LOCAL = 0xfffe), its netdev (name, address, link,
      * counters), {@link System#nanoTime()} when it was added, and its OFPPC_* configuration bits.

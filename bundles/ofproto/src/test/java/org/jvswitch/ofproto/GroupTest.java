@@ -1,0 +1,182 @@
+package org.jvswitch.ofproto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jvswitch.api.dpif.DpActions;
+import org.jvswitch.api.dpif.DpifProvider;
+import org.jvswitch.api.flow.FlowKey;
+import org.jvswitch.api.netdev.NetdevStats;
+import org.jvswitch.api.ofproto.Ofproto;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OpenFlow 1.3 groups programmed with the real ovs-ofctl: the same script Debian's Open vSwitch
+ * 3.1 ran (resources/ovs-3.1/groups.sh) prints the same, group features aside; and packets take
+ * the buckets the group types promise.
+ */
+class GroupTest {
+    @TempDir
+    Path rundir;
+    private OfprotoServiceImpl service;
+    private OfprotoDpif br0;
+    private final RecordingDpif dpif = new RecordingDpif();
+
+    /** Datapath port of OpenFlow port n (LOCAL is datapath port 1). */
+    private static int odp(int ofport) {
+        return ofport + 1;
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        service = new OfprotoServiceImpl(rundir);
+        service.addDpifProvider(new DpifProvider() {
+            @Override public String type() { return "netdev"; }
+            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
+        });
+        br0 = (OfprotoDpif) service.create("br0", "netdev");
+        br0.portAdd(OfctlInteropTest.netdev("br0", 0x0a1b2c3d4e5fL, false, NetdevStats.ZERO), Ofproto.OFPP_LOCAL);
+        for (int i = 1; i <= 3; i++) {
+            br0.portAdd(OfctlInteropTest.netdev("p" + i, 0xaa55aa550000L + i, true, NetdevStats.ZERO), i);
+        }
+        br0.setFailMode("secure");
+    }
+
+    @AfterEach
+    void tearDown() {
+        service.deactivate();
+    }
+
+    private String script(String name) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")), "needs Open vSwitch's ovs-ofctl");
+        Path s = rundir.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream("/ovs-3.1/" + name)) {
+            Files.copy(in, s);
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", s.toString()).redirectErrorStream(true);
+        pb.environment().put("OVS_RUNDIR", rundir.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out.replaceAll("duration=[0-9.]+s", "duration=Ds");
+    }
+
+    /** The output without the group-features section (jvswitch has no MPLS or queue actions). */
+    private static String withoutFeatures(String out) {
+        int a = out.indexOf("== dump-group-features");
+        int b = out.indexOf("== del-groups\n");
+        return out.substring(0, a) + out.substring(b);
+    }
+
+    @Test
+    void groupScriptPrintsWhatOpenVSwitchPrinted() throws Exception {
+        String ours = script("groups.sh");
+        String ovs;
+        try (InputStream in = getClass().getResourceAsStream("/ovs-3.1/groups-out.txt")) {
+            ovs = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("duration=[0-9.]+s", "duration=Ds");
+        }
+        assertEquals(withoutFeatures(ovs), withoutFeatures(ours));
+        assertTrue(ours.contains("""
+                 Group table:
+                    Types:  0xf
+                    Capabilities:  0x7
+                    all group:
+                       max_groups=0xffffff00
+                       actions: output group set_field strip_vlan push_vlan mod_nw_ttl dec_ttl
+                """), ours);
+        // As in Open vSwitch, deleting a group deleted the flows that sent to it.
+        assertEquals(0, br0.tables.size());
+    }
+
+    private static FlowKey udp(int odpIn, long src, int srcPort) {
+        FlowKey k = new FlowKey();
+        k.setInPort(odpIn);
+        k.setDlSrc(src);
+        k.setDlDst(0x505400000002L);
+        k.setDlType(FlowKey.ETH_TYPE_IP);
+        k.w[3] = (0x0a000001L << 32) | 0x0a000002L;
+        k.w[4] = (17L << 56) | (64L << 40) | ((long) srcPort << 16) | 53;
+        return k;
+    }
+
+    private DpActions upcall(FlowKey k, FlowKey mask) {
+        return dpif.handler.upcall(null, k, mask);
+    }
+
+    @Test
+    void packetsTakeTheBucketsTheGroupTypePromises() throws Exception {
+        String out = script("groups.sh");
+        assertTrue(out.contains("== del-groups"), out);
+        // groups.sh ends with no groups; build a fresh set through the same tool.
+        Path s = rundir.resolve("more.sh");
+        Files.writeString(s, """
+                O="-O OpenFlow13"
+                ovs-ofctl $O add-group br0 group_id=1,type=all,bucket=output:1,bucket=mod_dl_src:02:00:00:00:00:09,output:2
+                ovs-ofctl $O add-group br0 'group_id=2,type=select,bucket=weight:10,actions=output:1,bucket=weight:30,actions=output:2'
+                ovs-ofctl $O add-group br0 group_id=3,type=fast_failover,bucket=watch_port:1,actions=output:1,bucket=watch_port:2,actions=output:2
+                ovs-ofctl $O add-group br0 group_id=4,type=indirect,bucket=actions=mod_vlan_vid:9,output:1
+                ovs-ofctl $O add-flow br0 in_port=3,udp,tp_dst=53,actions=group:1,output:1
+                ovs-ofctl $O add-flow br0 in_port=3,udp,tp_dst=54,actions=group:2
+                ovs-ofctl $O add-flow br0 in_port=3,udp,tp_dst=55,actions=group:3
+                ovs-ofctl $O add-flow br0 in_port=3,udp,tp_dst=56,actions=group:4
+                """);
+        ProcessBuilder pb = new ProcessBuilder("bash", s.toString()).redirectErrorStream(true);
+        pb.environment().put("OVS_RUNDIR", rundir.toString());
+        Process p = pb.start();
+        assertEquals("", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+
+        // all: every bucket, each on the packet as it came; then the flow's own output sees the
+        // packet unchanged by the buckets.
+        FlowKey k = udp(odp(3), 0x505400000001L, 1000);
+        assertEquals(odp(1) + ",set(eth(src=02:00:00:00:00:09))," + odp(2) + ",set(eth(src=50:54:00:00:00:01)),"
+                + odp(1), upcall(k, new FlowKey()).toString());
+
+        // select: one bucket per flow, chosen by a hash the megaflow fixes, about 1:3 by weight.
+        Map<String, Integer> chosen = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            FlowKey f = udp(odp(3), 0x505400000000L + i, 1000 + i);
+            f.w[4] = (f.w[4] & ~0xffffL) | 54;
+            FlowKey mask = new FlowKey();
+            chosen.merge(upcall(f, mask).toString(), 1, Integer::sum);
+            assertEquals(-1L & 0xffffffffffffL, mask.dlSrc(), "the hash read the source address");
+        }
+        assertEquals(2, chosen.size(), chosen.toString());
+        int one = chosen.get(String.valueOf(odp(1)));
+        int two = chosen.get(String.valueOf(odp(2)));
+        assertTrue(one > 50 && two > 200, chosen.toString());
+
+        // fast failover: the first bucket whose port is live; p1 down moves the traffic to p2.
+        FlowKey ff = udp(odp(3), 0x505400000001L, 1000);
+        ff.w[4] = (ff.w[4] & ~0xffffL) | 55;
+        assertEquals(String.valueOf(odp(1)), upcall(ff, new FlowKey()).toString());
+        br0.portMod(1, 0xaa55aa550001L, 1, 1);              // PORT_DOWN
+        assertEquals(String.valueOf(odp(2)), upcall(ff, new FlowKey()).toString());
+        br0.portMod(1, 0xaa55aa550001L, 0, 1);
+
+        // indirect: its one bucket.
+        FlowKey ind = udp(odp(3), 0x505400000001L, 1000);
+        ind.w[4] = (ind.w[4] & ~0xffffL) | 56;
+        assertEquals("push_vlan(vid=9,pcp=0)," + odp(1), upcall(ind, new FlowKey()).toString());
+
+        // A trace shows the buckets.
+        String t = new OfprotoCommands(service).trace(List.of("br0", "in_port=3,udp,tp_dst=56"));
+        assertTrue(t.contains("    group:4\n    bucket 0\n            push_vlan:0x8100\n            set_field:4105->vlan_vid\n"
+                + "            output:1\n"), t);
+        assertTrue(t.endsWith("Datapath actions: push_vlan(vid=9,pcp=0)," + odp(1) + "\n"), t);
+    }
+}
