@@ -235,6 +235,34 @@ class OfctlInteropTest {
     }
 
     @Test
+    void openFlow14And15() throws Exception {
+        for (String v : List.of("OpenFlow14", "OpenFlow15")) {
+            String ver = v.equals("OpenFlow14") ? "OF1.4" : "OF1.5";
+            String show = run("-O", v, "show", "BR");
+            assertTrue(show.startsWith("OFPT_FEATURES_REPLY (" + ver + ") (xid=0x2): dpid:00000a1b2c3d4e5f\nn_tables:254"), show);
+            assertTrue(show.contains("OFPST_PORT_DESC reply (" + ver + ") (xid=0x3):\n 1(p1): addr:aa:55:aa:55:00:01\n"
+                    + "     config:     0\n     state:      LIVE\n     speed: 0 Mbps now, 0 Mbps max\n"), show);
+            String ports = run("-O", v, "dump-ports", "BR", "1");
+            assertTrue(ports.startsWith("OFPST_PORT reply (" + ver + ") (xid=0x2): 1 ports\n"
+                    + "  port  1: rx pkts=10, bytes=1000, drop=1, errs=3, frame=?, over=?, crc=?\n"
+                    + "           tx pkts=20, bytes=2000, drop=2, errs=4, coll=?\n           duration="), ports);
+            assertEquals("", run("-O", v, "add-flow", "BR", "table=1,priority=5,reg0=5,"
+                    + "actions=load:0x3->NXM_NX_REG1[0..3],move:NXM_NX_REG0[]->NXM_NX_REG2[],output:1"));
+            String flows = run("-O", v, "dump-flows", "BR", "table=1");
+            String acts = v.equals("OpenFlow14") ? "load:0x3->NXM_NX_REG1[0..3]" : "set_field:0x3/0xf->reg1";
+            assertTrue(flows.contains("table=1, n_packets=0, n_bytes=0, " + (v.equals("OpenFlow15") ? "idle_age=0, " : "")
+                    + "priority=5,reg0=0x5 actions=" + acts + ",move:NXM_NX_REG0[]->NXM_NX_REG2[],output:1\n"), flows);
+            assertTrue(run("-O", v, "dump-aggregate", "BR").contains("flow_count=2"));
+            assertEquals("", run("-O", v, "packet-out", "BR", "LOCAL", "output:1",
+                    "ffffffffffff505400000009080045000014000000004000000000000a0000010a000002"));
+            assertEquals("", run("-O", v, "mod-port", "BR", "p1", "no-forward"));
+            assertTrue(run("-O", v, "show", "BR").contains(" 1(p1): addr:aa:55:aa:55:00:01\n     config:     NO_FWD\n"));
+            assertEquals("", run("-O", v, "mod-port", "BR", "p1", "forward"));
+            assertEquals("", run("-O", v, "del-flows", "BR", "table=1"));
+        }
+    }
+
+    @Test
     void manyShortConnectionsInARow() throws Exception {
         for (int i = 0; i < 30; i++) {
             assertEquals("", ofctl("probe", "BR"));
@@ -243,9 +271,9 @@ class OfctlInteropTest {
 
     @Test
     void aClientWithoutCommonVersionsIsToldSo() throws Exception {
-        String out = raw("-O", "OpenFlow15", "show", "BR");
+        String out = raw("-O", "OpenFlow12", "show", "BR");
         assertTrue(out.startsWith("rc=1\n"), out);
-        assertTrue(out.contains("version negotiation failed (we support version 0x06, peer supports versions 0x01, 0x04)"), out);
+        assertTrue(out.contains("version negotiation failed (we support version 0x03, peer supports versions 0x01, 0x04, 0x05, 0x06)"), out);
     }
 
     @Test
@@ -293,7 +321,7 @@ class OfctlInteropTest {
     void badInputOnOneConnectionLeavesItAndOthersWorking() throws Exception {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(mgmt))) {
             byte[] hello = read(ch);
-            assertArrayEquals(new byte[] {4, 0, 0, 16, 0, 0, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0x12}, hello);
+            assertArrayEquals(new byte[] {6, 0, 0, 16, 0, 0, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0x72}, hello);
             ch.write(ByteBuffer.wrap(new byte[] {1, 0, 0, 8, 0, 0, 0, 1}));
             ch.write(ByteBuffer.wrap(new byte[] {1, 99, 0, 8, 0, 0, 0, 2}));
             byte[] err = read(ch);

@@ -132,6 +132,8 @@ class PipelineTest {
         // write_metadata and goto_table are instructions in OpenFlow 1.3.
         assertEquals("", ok("-O", "OpenFlow13", "add-flows", "BR", resource("flows-b.txt").toString()));
         assertEquals(sorted(golden("dump-of13.txt")), sorted(ok("-O", "OpenFlow13", "dump-flows", "BR", "--no-stats")));
+        // OpenFlow 1.5: set_field for every load (masked where it sets part of a field), copy_field for move.
+        assertEquals(sorted(golden("dump-of15.txt")), sorted(ok("-O", "OpenFlow15", "dump-flows", "BR", "--no-stats")));
     }
 
     @Test

@@ -158,6 +158,22 @@ final class OfActions {
                 case 23 -> { need(len, 8); out.add(new SetNwTtl(u8(m, a))); }
                 case 24 -> { need(len, 8); out.add(new DecTtl()); }
                 case 25 -> out.add(parseSetField(m, off, len));
+                case 28 -> {
+                    // OpenFlow 1.5 copy_field: n_bits, src_offset, dst_offset, pad, src and dst OXM headers.
+                    if (len < 24) {
+                        throw bad(BAC_BAD_LEN);
+                    }
+                    int nBits = u16(m, a);
+                    int srcOfs = u16(m, a + 2);
+                    int dstOfs = u16(m, a + 4);
+                    OfField src = OfField.byHeader(u32(m, a + 8));
+                    OfField dst = OfField.byHeader(u32(m, a + 12));
+                    if (src == null || dst == null || dst == OfField.IN_PORT || nBits == 0
+                            || srcOfs + nBits > fieldBits(src) || dstOfs + nBits > fieldBits(dst)) {
+                        throw bad(BAC_BAD_ARGUMENT);
+                    }
+                    out.add(new Move(src, srcOfs, dst, dstOfs, nBits));
+                }
                 case 0xffff -> out.add(parseNx(m, off, len));
                 default -> throw bad(BAC_BAD_TYPE);
             }
@@ -258,11 +274,8 @@ final class OfActions {
         if (len < 8) {
             throw bad(BAC_BAD_LEN);
         }
-        SetField sf = parseEntry(m, off + 4, off + len, SetField.SET_FIELD);
-        if (sf.mask() != sf.field().ones() && !sf.field().wide()) {
-            throw bad(BAC_BAD_ARGUMENT);
-        }
-        return sf;
+        // A mask is OpenFlow 1.5's; earlier versions set whole fields, but a mask does no harm.
+        return parseEntry(m, off + 4, off + len, SetField.SET_FIELD);
     }
 
     /** One OXM/NXM entry at {@code p} (value and optional mask) as a set of that field. */
@@ -437,6 +450,7 @@ final class OfActions {
     private static byte[] encode(List<OfAction> actions, int version, OfMatch match, boolean instructions) {
         ByteBuffer b = ByteBuffer.allocate(64 + 48 * actions.size() + notes(actions));
         boolean of10 = version == Ofp.V10;
+        boolean v15 = version >= Ofp.V15;
         boolean hasVlan = (match.k[0] & 0x1000) != 0 && (match.v[0] & 0x1000) != 0;
         int proto = ((match.k[4] >>> 56) & 0xff) == 0xff ? (int) (match.v[4] >>> 56) & 0xff : 0;
         int applyStart = -1;
@@ -495,7 +509,13 @@ final class OfActions {
                     }
                     hasVlan = true;
                 }
-                case SetField s -> encodeSetField(b, s, of10, proto);
+                case SetField s -> {
+                    if (v15) {
+                        setField15(b, s, proto);
+                    } else {
+                        encodeSetField(b, s, of10, proto);
+                    }
+                }
                 case SetNwTtl t -> {
                     if (of10) {
                         regLoad(b, OfField.IP_TTL.nxm, 0, 8, t.ttl());
@@ -504,6 +524,12 @@ final class OfActions {
                     }
                 }
                 case Move mv -> {
+                    if (v15) {
+                        b.putShort((short) 28).putShort((short) 24).putShort((short) mv.nBits())
+                                .putShort((short) mv.srcOfs()).putShort((short) mv.dstOfs()).putShort((short) 0);
+                        b.putInt(nxmHeader(mv.src())).putInt(nxmHeader(mv.dst())).putInt(0);
+                        continue;
+                    }
                     nxHeader(b, 24, NXAST_REG_MOVE);
                     b.putShort((short) mv.nBits()).putShort((short) mv.srcOfs()).putShort((short) mv.dstOfs());
                     b.putInt(nxmHeader(mv.src())).putInt(nxmHeader(mv.dst()));
@@ -671,6 +697,33 @@ final class OfActions {
         }
         int header = f.oxm != 0 ? f.oxm : f.nxm;
         setField(b, header, f.wireBytes, s.value());
+    }
+
+    /** OpenFlow 1.5 has only set_field, with a mask where it sets part of a field (Open vSwitch's encode_SET_FIELD). */
+    private static void setField15(ByteBuffer b, SetField s, int proto) {
+        OfField f = s.field();
+        if (s.raw() == SetField.LEGACY && (f == OfField.TCP_SRC || f == OfField.TCP_DST)) {
+            boolean src = f == OfField.TCP_SRC;
+            f = proto == 17 ? (src ? OfField.UDP_SRC : OfField.UDP_DST)
+                    : proto == 132 ? (src ? OfField.SCTP_SRC : OfField.SCTP_DST) : f;
+        }
+        if (f == OfField.IP_TOS) {
+            setField(b, OfField.IP_DSCP.oxm, 1, s.value() >>> 2);
+            return;
+        }
+        int header = (f.oxm != 0 ? f.oxm : f.nxm) & ~0x1ff;
+        int bytes = f.wireBytes;
+        boolean masked = !s.whole();
+        int start = b.position();
+        b.putShort((short) 25).putShort((short) 0);
+        b.putInt(header | (masked ? 0x100 | 2 * bytes : bytes));
+        putBytes(b, bytes, s.hi(), s.value());
+        if (masked) {
+            putBytes(b, bytes, s.hiMask(), s.mask());
+        }
+        int len = ((b.position() - start) + 7) & ~7;
+        OfpCodec.pad(b, len - (b.position() - start));
+        b.putShort(start + 2, (short) len);
     }
 
     /**

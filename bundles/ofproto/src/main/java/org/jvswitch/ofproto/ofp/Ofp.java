@@ -7,8 +7,10 @@ public final class Ofp {
 
     public static final int V10 = 0x01;
     public static final int V13 = 0x04;
-    /** Versions this switch speaks, as a HELLO version bitmap: 1.0 and 1.3. */
-    public static final int SUPPORTED_BITMAP = (1 << V10) | (1 << V13);
+    public static final int V14 = 0x05;
+    public static final int V15 = 0x06;
+    /** Versions this switch speaks, as a HELLO version bitmap: 1.0, 1.3, 1.4 and 1.5. */
+    public static final int SUPPORTED_BITMAP = (1 << V10) | (1 << V13) | (1 << V14) | (1 << V15);
 
     public static final int HEADER_LEN = 8;
     public static final int MAX_LEN = 0xffff;

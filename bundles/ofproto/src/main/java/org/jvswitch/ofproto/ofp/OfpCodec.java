@@ -101,9 +101,9 @@ public final class OfpCodec {
         return finish(b);
     }
 
-    /** The switch's HELLO: version 1.3 header with a version bitmap of 1.0 and 1.3. */
+    /** The switch's HELLO: version 1.5 header with a version bitmap of 1.0, 1.3, 1.4 and 1.5. */
     public static byte[] hello(int xid) {
-        ByteBuffer b = start(Ofp.V13, Ofp.HELLO, xid, 16);
+        ByteBuffer b = start(Ofp.V15, Ofp.HELLO, xid, 16);
         b.putShort((short) 1).putShort((short) 8).putInt(Ofp.SUPPORTED_BITMAP);
         return finish(b);
     }

@@ -305,6 +305,28 @@ public final class OfpSession {
         }
     }
 
+    /** OF1.5 PACKET_OUT: buffer_id, actions_len, pad, a match holding in_port, actions, frame. */
+    private void packetOut15(byte[] m) throws OfpError {
+        atLeast(m, 24);
+        long bufferId = u32(m, 8) & 0xffffffffL;
+        int actionsLen = u16(m, 12);
+        int[] matchLen = new int[1];
+        OfMatch match = OfMatch.parseOxmMatch(m, 16, matchLen);
+        int off = 16 + matchLen[0];
+        if (off + actionsLen > m.length) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+        if (bufferId != 0xffffffffL) {
+            throw badRequest(Ofp.BRC_BUFFER_UNKNOWN);
+        }
+        int inPort = match.matchesInPort() ? match.inPort() : OfAction.CONTROLLER;
+        List<OfAction> actions = OfActions.parse13(m, off, off + actionsLen);
+        byte[] frame = java.util.Arrays.copyOfRange(m, off + actionsLen, m.length);
+        if (frame.length < 14 || !sw.packetOut(frame, inPort, actions)) {
+            throw badRequest(Ofp.BRC_BAD_LEN);
+        }
+    }
+
     /** OF1.3 PACKET_OUT: buffer_id, in_port (32-bit), actions_len, pad, actions, frame. */
     private void packetOut13(byte[] m) throws OfpError {
         atLeast(m, 24);
@@ -343,6 +365,16 @@ public final class OfpSession {
         }
     }
 
+    /** OpenFlow 1.4 or later: ports and port statistics carry properties. */
+    private boolean v14() {
+        return version >= Ofp.V14;
+    }
+
+    /** OpenFlow 1.5: flow statistics as OXS, packet-out with a match, copy_field, masked set_field. */
+    private boolean v15() {
+        return version >= Ofp.V15;
+    }
+
     private boolean of10() {
         return version == Ofp.V10;
     }
@@ -373,6 +405,8 @@ public final class OfpSession {
                 checkNotSlave();
                 if (of10()) {
                     packetOut10(m);
+                } else if (v15()) {
+                    packetOut15(m);
                 } else {
                     packetOut13(m);
                 }
@@ -439,7 +473,11 @@ public final class OfpSession {
                 out.add(OfpCodec.finish(b));
             }
             case Ofp.OF13_PORT_MOD -> {
-                exact(m, 40);
+                if (v14()) {
+                    atLeast(m, 32);                 // 1.4+: properties (advertise) follow, ignored
+                } else {
+                    exact(m, 40);
+                }
                 checkNotSlave();
                 int port = Ofp.port10(u32(m, 8));
                 // OpenFlow 1.1+ has no NO_FLOOD bit: leave it as it is.
@@ -448,6 +486,9 @@ public final class OfpSession {
             case Ofp.OF13_GROUP_MOD -> {
                 atLeast(m, 16);
                 checkNotSlave();
+                if (v15()) {
+                    throw badRequest(Ofp.BRC_EPERM);   // OpenFlow 1.5's bucket ids and properties: not yet
+                }
                 groupMod(m);
             }
             case Ofp.OF13_TABLE_MOD, Ofp.OF13_METER_MOD -> refuse(m, 16);
@@ -723,6 +764,20 @@ public final class OfpSession {
         b.putInt(0).putInt(0).putInt(0).putInt(0);   // curr, advertised, supported, peer: unknown
     }
 
+    /** ofp14_port: 40 bytes and an Ethernet property of 32 (speeds unknown). */
+    private static byte[] port14(SwitchView.Port p) {
+        ByteBuffer b = ByteBuffer.allocate(72);
+        b.putInt(Ofp.port13(p.ofport())).putShort((short) 72).putShort((short) 0);
+        OfpCodec.putMac(b, p.netdev().mac());
+        OfpCodec.pad(b, 2);
+        OfpCodec.putString(b, p.netdev().name(), 16);
+        b.putInt(p.config() & ~OFPPC_NO_FLOOD);
+        b.putInt(state(p, true));
+        b.putShort((short) 0).putShort((short) 32).putInt(0);   // OFPPDPT_ETHERNET
+        b.putInt(0).putInt(0).putInt(0).putInt(0).putInt(0).putInt(0);
+        return b.array();
+    }
+
     /** ofp_port (1.3), 64 bytes. */
     private static void port13(ByteBuffer b, SwitchView.Port p) {
         b.putInt(Ofp.port13(p.ofport()));
@@ -855,10 +910,10 @@ public final class OfpSession {
                         : select(match, table, port10, cookie, cookieMask);
                 if (mtype == Ofp.ST_FLOW) {
                     for (OfRule r : rules) {
-                        entries.add(flow13(r));
+                        entries.add(v15() ? flow15(r) : flow13(r, version));
                     }
                 } else {
-                    entries.add(aggregate(rules));
+                    entries.add(v15() ? aggregate15(rules) : aggregate(rules));
                 }
             }
             case Ofp.ST_TABLE -> {
@@ -923,11 +978,22 @@ public final class OfpSession {
                 }
             }
             case Ofp.MP13_PORT_DESC -> {
-                exact(m, 16);
+                // 1.3: no body; 1.4+: port_no and padding (OFPP_ANY for all).
+                if (m.length != 16) {
+                    exact(m, 24);
+                }
+                int want = m.length == 24 ? u32(m, 16) : Ofp.OFPP13_ANY;
                 for (SwitchView.Port p : sortedPorts()) {
-                    ByteBuffer b = ByteBuffer.allocate(64);
-                    port13(b, p);
-                    entries.add(b.array());
+                    if (want != Ofp.OFPP13_ANY && Ofp.port13(p.ofport()) != want) {
+                        continue;
+                    }
+                    if (v14()) {
+                        entries.add(port14(p));
+                    } else {
+                        ByteBuffer b = ByteBuffer.allocate(64);
+                        port13(b, p);
+                        entries.add(b.array());
+                    }
                 }
             }
             default -> throw badRequest(Ofp.BRC_BAD_STAT);   // OFPBRC_BAD_MULTIPART: same code
@@ -1026,6 +1092,16 @@ public final class OfpSession {
 
     private byte[] portStats(SwitchView.Port p, boolean of13) {
         NetdevStats s = p.netdev().stats();
+        if (v14()) {
+            ByteBuffer b = ByteBuffer.allocate(120);
+            b.putShort((short) 120).putShort((short) 0).putInt(Ofp.port13(p.ofport()));
+            putDuration(b, p.addedNanos());
+            b.putLong(s.rxPackets()).putLong(s.txPackets()).putLong(s.rxBytes()).putLong(s.txBytes());
+            b.putLong(s.rxDropped()).putLong(s.txDropped()).putLong(s.rxErrors()).putLong(s.txErrors());
+            b.putShort((short) 0).putShort((short) 40).putInt(0);   // OFPPSPT_ETHERNET
+            b.putLong(-1L).putLong(-1L).putLong(-1L).putLong(-1L);  // frame, over, crc errors, collisions: unavailable
+            return b.array();
+        }
         ByteBuffer b = ByteBuffer.allocate(of13 ? 112 : 104);
         if (of13) {
             b.putInt(Ofp.port13(p.ofport()));
@@ -1084,12 +1160,63 @@ public final class OfpSession {
         return b.array();
     }
 
-    /** ofp_flow_stats (1.3) of {@code r}: OXM match, instructions. */
-    private static byte[] flow13(OfRule r) {
+    private static final int OXS_DURATION = 0x80020008;
+    private static final int OXS_IDLE_TIME = 0x80020208;
+    private static final int OXS_FLOW_COUNT = 0x80020604;
+    private static final int OXS_PACKET_COUNT = 0x80020808;
+    private static final int OXS_BYTE_COUNT = 0x80020a08;
+
+    /** ofp15_flow_desc of {@code r}: the fixed part, OXM match, OXS statistics, instructions. */
+    private static byte[] flow15(OfRule r) {
         byte[] oxm = r.match.encode(true);
         int matchLen = 4 + oxm.length;
         int matchPadded = (matchLen + 7) & ~7;
-        byte[] inst = OfActions.encode(r.actions, Ofp.V13, r.match);
+        byte[] inst = OfActions.encode(r.actions, Ofp.V15, r.match);
+        int statsLen = 4 + 4 * 12;
+        int statsPadded = (statsLen + 7) & ~7;
+        int len = 24 + matchPadded + statsPadded + inst.length;
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).putShort((short) 0).put((byte) r.tableId).put((byte) 0).putShort((short) r.priority);
+        b.putShort((short) r.idleTimeout).putShort((short) r.hardTimeout).putShort((short) r.flags).putShort((short) 0);
+        b.putLong(r.cookie);
+        b.putShort((short) 1).putShort((short) matchLen).put(oxm);
+        OfpCodec.pad(b, matchPadded - matchLen);
+        long ms = Math.max(0, System.nanoTime() - r.createdNanos) / 1_000_000L;
+        long used = r.counters.usedNanos();
+        long idle = (System.nanoTime() - (used == 0 ? r.createdNanos : used)) / 1_000_000_000L;
+        b.putShort((short) 0).putShort((short) statsLen);
+        b.putInt(OXS_DURATION).putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
+        b.putInt(OXS_IDLE_TIME).putInt((int) Math.max(0, idle)).putInt(0);
+        b.putInt(OXS_PACKET_COUNT).putLong(r.counters.packets());
+        b.putInt(OXS_BYTE_COUNT).putLong(r.counters.bytes());
+        OfpCodec.pad(b, statsPadded - statsLen);
+        b.put(inst);
+        return b.array();
+    }
+
+    /** The OpenFlow 1.5 aggregate reply: OXS packet, byte and flow counts. */
+    private static byte[] aggregate15(List<OfRule> rules) {
+        long packets = 0;
+        long bytes = 0;
+        for (OfRule r : rules) {
+            packets += r.counters.packets();
+            bytes += r.counters.bytes();
+        }
+        int len = 4 + 12 + 12 + 8;
+        ByteBuffer b = ByteBuffer.allocate((len + 7) & ~7);
+        b.putShort((short) 0).putShort((short) len);
+        b.putInt(OXS_PACKET_COUNT).putLong(packets);
+        b.putInt(OXS_BYTE_COUNT).putLong(bytes);
+        b.putInt(OXS_FLOW_COUNT).putInt(rules.size());
+        return b.array();
+    }
+
+    /** ofp_flow_stats (1.3, 1.4) of {@code r}: OXM match, instructions. */
+    private static byte[] flow13(OfRule r, int version) {
+        byte[] oxm = r.match.encode(true);
+        int matchLen = 4 + oxm.length;
+        int matchPadded = (matchLen + 7) & ~7;
+        byte[] inst = OfActions.encode(r.actions, version, r.match);
         int len = 48 + matchPadded + inst.length;
         ByteBuffer b = ByteBuffer.allocate(len);
         b.putShort((short) len).put((byte) r.tableId).put((byte) 0);
@@ -1306,6 +1433,20 @@ public final class OfpSession {
             b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
             b.putShort((short) r.idleTimeout).putShort((short) 0);
             b.putLong(r.counters.packets()).putLong(r.counters.bytes());
+            return OfpCodec.finish(b);
+        }
+        if (v15()) {
+            // ofp15_flow_removed: table, reason, priority, timeouts, cookie, match, OXS statistics.
+            int statsLen = 4 + 12 + 12 + 12;
+            ByteBuffer b = OfpCodec.start(version, FLOW_REMOVED, 0, 24 + r.match.oxmMatchLength() + ((statsLen + 7) & ~7));
+            b.put((byte) r.tableId).put((byte) reason).putShort((short) r.priority);
+            b.putShort((short) r.idleTimeout).putShort((short) r.hardTimeout).putLong(r.cookie);
+            r.match.putOxmMatch(b);
+            b.putShort((short) 0).putShort((short) statsLen);
+            b.putInt(OXS_DURATION).putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
+            b.putInt(OXS_PACKET_COUNT).putLong(r.counters.packets());
+            b.putInt(OXS_BYTE_COUNT).putLong(r.counters.bytes());
+            OfpCodec.pad(b, ((statsLen + 7) & ~7) - statsLen);
             return OfpCodec.finish(b);
         }
         ByteBuffer b = OfpCodec.start(version, FLOW_REMOVED, 0, 48 + r.match.oxmMatchLength());

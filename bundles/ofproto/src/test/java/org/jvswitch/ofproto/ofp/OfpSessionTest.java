@@ -84,8 +84,8 @@ class OfpSessionTest {
     }
 
     @Test
-    void ourHelloOffersOneZeroAndOneThree() {
-        assertArrayEquals(new byte[] {4, 0, 0, 16, 0, 0, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0x12}, new OfpSession(sw).hello());
+    void ourHelloOffersOneZeroAndOneThreeToOneFive() {
+        assertArrayEquals(new byte[] {6, 0, 0, 16, 0, 0, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0x72}, new OfpSession(sw).hello());
     }
 
     @Test
@@ -95,10 +95,13 @@ class OfpSessionTest {
         assertEquals(Ofp.V10, a.version(), "plain ovs-ofctl: OF1.0 only");
         OfpSession b = new OfpSession(sw);
         b.receive(msg(6, Ofp.HELLO));
-        assertEquals(Ofp.V13, b.version(), "a v6 HELLO without bitmap offers 1.0 to 1.5");
+        assertEquals(Ofp.V15, b.version(), "a v6 HELLO without bitmap offers 1.0 to 1.5");
         OfpSession c = new OfpSession(sw);
-        c.receive(msg(6, Ofp.HELLO, 0, 1, 0, 8, 0, 0, 0, 0x42));
-        assertEquals(Ofp.V10, c.version(), "bitmap 1.0 and 1.5");
+        c.receive(msg(6, Ofp.HELLO, 0, 1, 0, 8, 0, 0, 0, 0x0a));
+        assertEquals(Ofp.V10, c.version(), "bitmap 1.0 and 1.2");
+        OfpSession e = new OfpSession(sw);
+        e.receive(msg(6, Ofp.HELLO, 0, 1, 0, 8, 0, 0, 0, 0x32));
+        assertEquals(Ofp.V14, e.version(), "bitmap 1.0, 1.3, 1.4");
         OfpSession d = new OfpSession(sw);
         d.receive(msg(4, Ofp.HELLO, 0, 1, 0, 2));
         assertEquals(Ofp.V13, d.version(), "a malformed element: the header's version counts");
@@ -107,15 +110,15 @@ class OfpSessionTest {
     @Test
     void noCommonVersionIsHelloFailedAndClose() {
         OfpSession s = new OfpSession(sw);
-        List<byte[]> out = s.receive(msg(6, Ofp.HELLO, 0, 1, 0, 8, 0, 0, 0, 0x40));
+        List<byte[]> out = s.receive(msg(3, Ofp.HELLO, 0, 1, 0, 8, 0, 0, 0, 0x08));
         assertTrue(s.closed());
         assertEquals(1, out.size());
         byte[] e = out.get(0);
-        assertEquals(6, OfpCodec.version(e));
+        assertEquals(3, OfpCodec.version(e));
         assertEquals(Ofp.ERROR, OfpCodec.type(e));
         assertEquals(Ofp.ET_HELLO_FAILED, OfpCodec.u16(e, 8));
         assertEquals(Ofp.HFC_INCOMPATIBLE, OfpCodec.u16(e, 10));
-        assertEquals("We support versions 0x01, 0x04, you support version 0x06, no common versions.",
+        assertEquals("We support versions 0x01, 0x04, 0x05, 0x06, you support version 0x03, no common versions.",
                 new String(e, 12, e.length - 12, StandardCharsets.US_ASCII));
         assertEquals(List.of(), s.receive(msg(4, Ofp.ECHO_REQUEST)), "nothing after close");
     }
