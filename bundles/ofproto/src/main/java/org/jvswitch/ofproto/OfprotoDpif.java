@@ -110,6 +110,12 @@ final class OfprotoDpif implements Ofproto {
     final OfTables tables;
     /** The bridge's OpenFlow connections: management socket clients and controllers. */
     final Connmgr connmgr;
+    /** Adds learned flows off the datapath threads (a table change flushes the datapath's flows). */
+    private final java.util.concurrent.ExecutorService learner = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "learn");
+        t.setDaemon(true);
+        return t;
+    });
     /** The bridge's group table; a change flushes the datapath's flows. */
     final org.jvswitch.ofproto.ofp.OfGroups groups;
     /** Whether table misses went to the controller when flows were last decided. */
@@ -398,6 +404,7 @@ final class OfprotoDpif implements Ofproto {
 
     @Override
     public void destroy() {
+        learner.shutdownNow();
         connmgr.close();
         packetOutPool.release();
         for (String p : ports.keySet()) {
@@ -679,8 +686,74 @@ final class OfprotoDpif implements Ofproto {
                             (flow[OfField.METADATA_WORD] & ~w.mask()) | (w.value() & w.mask());
                     case OfAction.GotoTable g -> lookup(g.table());
                     case OfAction.Group g -> group(g.groupId(), 0);
+                    case OfAction.Learn l -> learn(l);
                 }
             }
+        }
+
+        /**
+         * learn: builds a flow from the packet (fields or immediates into its match, loads and an
+         * output into its actions) and has it added, asynchronously, by the learning thread; the
+         * fields read become part of the megaflow. A trace shows the action and learns nothing.
+         */
+        private void learn(OfAction.Learn l) {
+            long[] v = new long[OfField.WORDS];
+            long[] k = new long[OfField.WORDS];
+            java.util.List<OfAction> acts = new java.util.ArrayList<>();
+            for (OfAction.LearnSpec sp : l.specs()) {
+                long value = sp.value();
+                if (sp.src() != null) {
+                    OfField f = sp.src();
+                    long bits = sp.srcOfs() >= 64 ? f.getHi(flow) >>> (sp.srcOfs() - 64) : f.get(flow) >>> sp.srcOfs();
+                    long m = sp.nBits() >= 64 ? -1L : (1L << sp.nBits()) - 1;
+                    value = bits & m;
+                    if (f.word < FlowKey.WORDS) {
+                        if (sp.srcOfs() >= 64) {
+                            f.orMask(mask.w, m << (sp.srcOfs() - 64), 0);
+                        } else {
+                            f.orMask(mask.w, 0, m << sp.srcOfs());
+                        }
+                    }
+                }
+                switch (sp.dstType()) {
+                    case OfAction.LearnSpec.MATCH -> {
+                        OfField d = sp.dst();
+                        long m = sp.nBits() >= 64 ? -1L : (1L << sp.nBits()) - 1;
+                        if (sp.dstOfs() >= 64) {
+                            d.setMasked(v, value << (sp.dstOfs() - 64), 0, m << (sp.dstOfs() - 64), 0);
+                            d.orMask(k, m << (sp.dstOfs() - 64), 0);
+                        } else {
+                            d.setMasked(v, 0, value << sp.dstOfs(), 0, m << sp.dstOfs());
+                            d.orMask(k, 0, m << sp.dstOfs());
+                        }
+                        // The learned match keeps the prerequisites of what it matches, from this packet.
+                        if (d.prereq != OfField.Prereq.NONE && d.prereq != OfField.Prereq.VLAN) {
+                            v[0] = (v[0] & ~0xffff0000L) | (flow[0] & 0xffff0000L);
+                            k[0] |= 0xffff0000L;
+                            mask.setDlType(0xffff);
+                            if (d.prereq != OfField.Prereq.IP_ANY && d.prereq != OfField.Prereq.IPV4
+                                    && d.prereq != OfField.Prereq.IPV6 && d.prereq != OfField.Prereq.ARP) {
+                                v[4] = (v[4] & ~(0xffL << 56)) | (flow[4] & (0xffL << 56));
+                                k[4] |= 0xffL << 56;
+                                mask.w[4] |= 0xffL << 56;
+                            }
+                        }
+                    }
+                    case OfAction.LearnSpec.LOAD -> acts.add(org.jvswitch.ofproto.ofp.OfActions.load(sp.dst(), sp.dstOfs(), sp.nBits(), value));
+                    default -> acts.add(new OfAction.Output((int) value & 0xffff));
+                }
+            }
+            if (trace != null) {
+                trace(TraceNode.Type.WARN, "suppressing side effects, so learn action ignored");
+                return;
+            }
+            for (int i = 0; i < OfField.WORDS; i++) {
+                v[i] &= k[i];
+            }
+            org.jvswitch.ofproto.ofp.OfMatch match = org.jvswitch.ofproto.ofp.OfMatch.of(v, k);
+            OfRule rule = new OfRule(l.tableId(), l.priority(), match, l.cookie(), l.idleTimeout(), l.hardTimeout(),
+                    (l.flags() & 1) != 0 ? 1 : 0, acts, System.nanoTime());
+            learner.execute(() -> tables.add(rule));
         }
 
         /**

@@ -313,4 +313,51 @@ class PipelineTest {
         assertEquals("duration=Ds, n_packets=0, n_bytes=0, priority=0,actions=NORMAL\n"
                 + "table_id=3, duration=Ds, n_packets=0, n_bytes=0, priority=7,reg0=0x5,actions=resubmit(,4)\n", dump);
     }
+
+    /**
+     * learn: the flows dump as Open vSwitch 3.1 dumped them, and two packets teach the tables
+     * the same flows Open vSwitch learned from the same two packets (its dump below).
+     */
+    @Test
+    void learnAddsTheFlowsOpenVSwitchLearns() throws Exception {
+        assertEquals("", ok("add-flows", "BR", resource("learn-flows.txt").toString()));
+        String learn0 = "learn(table=10,hard_timeout=300,priority=5,cookie=0x77,NXM_OF_VLAN_TCI[0..11],"
+                + "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_OF_IN_PORT[]->NXM_NX_REG0[0..15],output:NXM_OF_IN_PORT[]),resubmit(,10)";
+        String learn10 = "learn(table=11,idle_timeout=10,eth_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],"
+                + "load:0x1->NXM_NX_REG1[]),resubmit(,10)";
+        assertEquals(sorted(" priority=10,ip actions=" + learn10 + "\n priority=0 actions=" + learn0
+                + "\n table=10, priority=0 actions=FLOOD\n"), sorted(ok("dump-flows", "BR", "--no-stats")));
+        // ARP from A on p1 (broadcast), then UDP from B on p2 to A.
+        FlowKey arp = new FlowKey();
+        arp.setInPort(odp(1));
+        arp.setDlSrc(0x505400000001L);
+        arp.setDlDst(0xffffffffffffL);
+        arp.setDlType(FlowKey.ETH_TYPE_ARP);
+        FlowKey mask = new FlowKey();
+        assertEquals(odp(2) + "," + odp(3) + "," + odp(4) + "," + odp(5) + ",1", upcall(arp, mask).toString(), "flooded");
+        assertEquals(0xffffffffffffL, mask.dlSrc(), "learn read the source address");
+        FlowKey udp = ip(2, 0x505400000002L, 0x505400000001L, 0x0a000002, 0x0a000001, 64);
+        udp.w[4] |= 17L << 56;
+        upcall(udp, new FlowKey());
+        long deadline = System.currentTimeMillis() + 5000;
+        while ((br0.tables.rules(10).size() < 2 || br0.tables.rules(11).isEmpty()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(" cookie=0x77, table=10, hard_timeout=300, priority=5,vlan_tci=0x0000/0x0fff,dl_dst=50:54:00:00:00:01"
+                        + " actions=load:0x1->NXM_NX_REG0[0..15],output:1",
+                        " table=10, priority=0 actions=FLOOD"),
+                sorted(ok("dump-flows", "BR", "--no-stats", "table=10")));
+        assertEquals(List.of(" table=11, idle_timeout=10, ip,nw_dst=10.0.0.2 actions=load:0x1->NXM_NX_REG1[]"),
+                sorted(ok("dump-flows", "BR", "--no-stats", "table=11")));
+        // A packet to A now goes to p1 only, by the learned flow.
+        FlowKey toA = new FlowKey();
+        toA.setInPort(odp(3));
+        toA.setDlSrc(0x505400000003L);
+        toA.setDlDst(0x505400000001L);
+        assertEquals(String.valueOf(odp(1)), upcall(toA, new FlowKey()).toString());
+        String t = trace("in_port=3,dl_src=50:54:00:00:00:03,dl_dst=50:54:00:00:00:01");
+        assertTrue(t.contains("     >> suppressing side effects, so learn action ignored\n    resubmit(,10)\n"
+                + "10. vlan_tci=0x0000/0x0fff,dl_dst=50:54:00:00:00:01, priority 5, cookie 0x77\n"
+                + "    load:0x1->NXM_NX_REG0[0..15]\n    output:1\n"), t);
+    }
 }

@@ -1,5 +1,7 @@
 package org.jvswitch.ofproto.ofp;
 
+import java.util.List;
+
 /**
  * One OpenFlow action or instruction of a rule, independent of the protocol version it came in
  * (Open vSwitch's {@code ofpact}). Where Open vSwitch remembers how an action was encoded, so that
@@ -85,6 +87,25 @@ public sealed interface OfAction {
 
     /** write_metadata (an instruction in OpenFlow 1.1+, NXAST_WRITE_METADATA in 1.0). */
     record WriteMetadata(long value, long mask) implements OfAction {
+    }
+
+    /**
+     * learn(...) (NXAST_LEARN): adds or refreshes a flow built from the packet. {@code raw} is the
+     * action as it came, sent back as it was in flow dumps.
+     */
+    record Learn(int tableId, int idleTimeout, int hardTimeout, int priority, long cookie, int flags,
+            List<LearnSpec> specs, byte[] raw) implements OfAction {
+    }
+
+    /**
+     * One learn spec: {@code nBits} bits from field {@code src} at {@code srcOfs} (or the immediate
+     * {@code value} when {@code src} is null) to match field {@code dst} at {@code dstOfs}
+     * ({@link #MATCH}), to load there ({@link #LOAD}), or as the output port ({@link #OUTPUT}).
+     */
+    record LearnSpec(OfField src, int srcOfs, long value, int dstType, OfField dst, int dstOfs, int nBits) {
+        public static final int MATCH = 0;
+        public static final int LOAD = 1;
+        public static final int OUTPUT = 2;
     }
 
     /** group:N: the packet goes through group {@code groupId}'s buckets. */

@@ -33,7 +33,7 @@ import org.jvswitch.ofproto.ofp.OfpSession.OfpError;
  * exit, controller, write_metadata, dec_ttl), encoded for a dump the way Open vSwitch encodes them
  * for that version, so {@code ovs-ofctl dump-flows} reads the same on both switches.
  */
-final class OfActions {
+public final class OfActions {
     private OfActions() {
     }
 
@@ -63,6 +63,7 @@ final class OfActions {
     private static final int NXAST_WRITE_METADATA = 22;
     private static final int NXAST_REG_LOAD2 = 33;
     private static final int NXAST_GROUP = 40;
+    private static final int NXAST_LEARN = 16;
 
     private static final int VID_PRESENT = 0x1000;
 
@@ -387,12 +388,88 @@ final class OfActions {
                 need(len, 16);
                 return new OfAction.Group(u32(m, a + 2));
             }
+            case NXAST_LEARN -> {
+                return parseLearn(m, off, len);
+            }
             case NXAST_WRITE_METADATA -> {
                 need(len, 32);
                 return new WriteMetadata(u64(m, off + 16), u64(m, off + 24));
             }
             default -> throw bad(BAC_BAD_VENDOR_TYPE);
         }
+    }
+
+    /**
+     * nx_action_learn: timeouts, priority, cookie, flags, table, FIN timeouts, then flow_mod_specs
+     * (a 16-bit header: source is a field or an immediate, destination a match field, a load or
+     * the output port, and the number of bits) until a zero header or the end.
+     */
+    private static OfAction.Learn parseLearn(byte[] m, int off, int len) throws OfpError {
+        if (len < 32) {
+            throw bad(BAC_BAD_LEN);
+        }
+        int idle = u16(m, off + 10);
+        int hard = u16(m, off + 12);
+        int priority = u16(m, off + 14);
+        long cookie = u64(m, off + 16);
+        int flags = u16(m, off + 24);
+        int table = u8(m, off + 26);
+        if (table >= OfTables.N_TABLES || (flags & ~7) != 0) {
+            throw bad(BAC_BAD_ARGUMENT);
+        }
+        List<OfAction.LearnSpec> specs = new ArrayList<>();
+        int p = off + 32;
+        int end = off + len;
+        while (p + 2 <= end) {
+            int h = u16(m, p);
+            if (h == 0) {
+                break;
+            }
+            p += 2;
+            boolean immediate = (h & 0x2000) != 0;
+            int dstType = (h >>> 11) & 3;
+            int nBits = h & 0x3ff;
+            if (nBits == 0 || dstType == 3 || nBits > 64) {
+                throw bad(BAC_BAD_ARGUMENT);
+            }
+            OfField src = null;
+            int srcOfs = 0;
+            long value = 0;
+            if (immediate) {
+                int bytes = ((nBits + 15) / 16) * 2;
+                if (p + bytes > end) {
+                    throw bad(BAC_BAD_LEN);
+                }
+                value = OfMatch.read(m, p + Math.max(0, bytes - 8), Math.min(bytes, 8));
+                p += bytes;
+            } else {
+                if (p + 6 > end) {
+                    throw bad(BAC_BAD_LEN);
+                }
+                src = OfField.byHeader(u32(m, p));
+                srcOfs = u16(m, p + 4);
+                p += 6;
+                if (src == null || srcOfs + nBits > fieldBits(src)) {
+                    throw bad(BAC_BAD_ARGUMENT);
+                }
+            }
+            OfField dst = null;
+            int dstOfs = 0;
+            if (dstType != OfAction.LearnSpec.OUTPUT) {
+                if (p + 6 > end) {
+                    throw bad(BAC_BAD_LEN);
+                }
+                dst = OfField.byHeader(u32(m, p));
+                dstOfs = u16(m, p + 4);
+                p += 6;
+                if (dst == null || dstOfs + nBits > fieldBits(dst)) {
+                    throw bad(BAC_BAD_ARGUMENT);
+                }
+            }
+            specs.add(new OfAction.LearnSpec(src, srcOfs, value, dstType, dst, dstOfs, nBits));
+        }
+        return new OfAction.Learn(table, idle, hard, priority, cookie, flags, List.copyOf(specs),
+                Arrays.copyOfRange(m, off, off + len));
     }
 
     /** Bits a move or load may address in {@code f} (the wire width). */
@@ -408,7 +485,7 @@ final class OfActions {
     }
 
     /** A REG_LOAD of {@code nBits} bits at {@code ofs} of {@code dst}. */
-    static SetField load(OfField dst, int ofs, int nBits, long value) {
+    public static SetField load(OfField dst, int ofs, int nBits, long value) {
         if (dst.wide()) {
             long hiMask = 0;
             long loMask = 0;
@@ -535,6 +612,7 @@ final class OfActions {
                     b.putInt(nxmHeader(mv.src())).putInt(nxmHeader(mv.dst()));
                 }
                 case Resubmit r -> resubmit(b, r.inPort(), r.table(), r.withTable() || r.table() != 0xff);
+                case OfAction.Learn l -> b.put(l.raw());
                 case OfAction.Group g -> {
                     if (of10) {
                         nxHeader(b, 16, NXAST_GROUP);
@@ -596,6 +674,8 @@ final class OfActions {
         for (OfAction a : actions) {
             if (a instanceof Note note) {
                 n += note.data().length + 16;
+            } else if (a instanceof OfAction.Learn l) {
+                n += l.raw().length;
             }
         }
         return n;

@@ -477,7 +477,45 @@ public final class OfFormat {
                     + (w.mask() == -1L ? "" : "/" + hex(w.mask()));
             case OfAction.GotoTable g -> "goto_table:" + g.table();
             case OfAction.Group g -> "group:" + Integer.toUnsignedString(g.groupId());
+            case OfAction.Learn l -> learn(l);
         };
+    }
+
+    /** learn(table=..,specs) as Open vSwitch's learn_format writes it (the common cases). */
+    private static String learn(OfAction.Learn l) {
+        StringBuilder s = new StringBuilder("learn(table=").append(l.tableId());
+        if (l.idleTimeout() != 0) {
+            s.append(",idle_timeout=").append(l.idleTimeout());
+        }
+        if (l.hardTimeout() != 0) {
+            s.append(",hard_timeout=").append(l.hardTimeout());
+        }
+        if (l.priority() != DEFAULT_PRIORITY) {
+            s.append(",priority=").append(l.priority());
+        }
+        if ((l.flags() & 1) != 0) {
+            s.append(",send_flow_rem");
+        }
+        if ((l.flags() & 2) != 0) {
+            s.append(",delete_learned");
+        }
+        if (l.cookie() != 0) {
+            s.append(",cookie=").append(hex(l.cookie()));
+        }
+        for (OfAction.LearnSpec sp : l.specs()) {
+            s.append(',');
+            String src = sp.src() == null ? hex(sp.value()) : subfield(sp.src(), sp.srcOfs(), sp.nBits());
+            switch (sp.dstType()) {
+                case OfAction.LearnSpec.MATCH -> {
+                    String dst = subfield(sp.dst(), sp.dstOfs(), sp.nBits());
+                    s.append(sp.src() != null && sp.src() == sp.dst() && sp.srcOfs() == sp.dstOfs() ? dst : dst + "=" + src);
+                }
+                case OfAction.LearnSpec.LOAD -> s.append("load:").append(src).append("->")
+                        .append(subfield(sp.dst(), sp.dstOfs(), sp.nBits()));
+                default -> s.append("output:").append(src);
+            }
+        }
+        return s.append(')').toString();
     }
 
     private static String reasonName(int reason) {

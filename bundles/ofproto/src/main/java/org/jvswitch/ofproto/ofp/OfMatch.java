@@ -49,6 +49,11 @@ public final class OfMatch {
         return new OfMatch(v, k);
     }
 
+    /** A match of pipeline key words (values already masked); the arrays are taken, not copied. */
+    public static OfMatch of(long[] v, long[] k) {
+        return new OfMatch(v, k);
+    }
+
     /** The datapath part of the values (in_port = OpenFlow port). */
     public FlowKey value() {
         FlowKey f = new FlowKey();
