@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one datapath benchmark, pinned to core 1, and prints as its LAST line
-#     SCENARIO mpps=<x> cycles_per_pkt=<y>        (flow-setup: flow-setup flows_per_s=<z>)
+#     SCENARIO mpps=<x> cycles_per_pkt=<y>        (flow-setup: flow-setup flows_per_s=<z>;
+#                                                  xlate: xlate translations_per_s=<t> ns_per_translation=<n>)
 # so that runs can be compared by machine.
 #
 # Usage: bench/run.sh SCENARIO [extra JMH args]
@@ -52,6 +53,7 @@ case "$scenario" in
   dpcls-1|dpcls-10|dpcls-100)
                 bench='\.DpclsBench\.lookup$'; params=(-p "subtables=${scenario#dpcls-}") ;;
   flow-setup)   bench='\.FlowSetupBench\.install$'; pkts_per_op=32 ;;
+  xlate)        bench='\.XlateBench\.translate$' ;;
   *) echo "unknown scenario: $scenario" >&2; usage ;;
 esac
 
@@ -61,6 +63,7 @@ stale=
 if [ ! -f "$jar" ]; then
   stale="missing"
 elif [ -n "$(find "$here/src" "$here/pom.xml" "$root/bundles/api/src/main" "$root/bundles/core-dpif/src/main" \
+             "$root/bundles/ofproto/src/main" \
              -newer "$jar" -print -quit 2>/dev/null)" ]; then
   stale="older than its sources"
 fi
@@ -105,6 +108,12 @@ alloc=$(jq -r '.[0].secondaryMetrics["gc.alloc.rate.norm"] // empty | "\(.score)
 rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -n "$(git -C "$root" status --porcelain -- bench bundles/api bundles/core-dpif 2>/dev/null)" ] && rev="$rev+changes"
 echo "measured: $(basename "$jar") built $(date -r "$jar" '+%F %T'), tree $rev, cpu $cpu"
+
+if [ "$scenario" = xlate ]; then
+  awk -v s="$score" -v k="$scale" -v n="$scenario" \
+    'BEGIN { ns = s * k; printf "%s translations_per_s=%.0f ns_per_translation=%.0f\n", n, 1e9 / ns, ns }'
+  exit 0
+fi
 
 if [ "$scenario" = flow-setup ]; then
   awk -v s="$score" -v k="$scale" -v p="$pkts_per_op" -v b="$batch" -v n="$scenario" \

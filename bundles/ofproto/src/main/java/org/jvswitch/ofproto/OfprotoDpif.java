@@ -417,10 +417,10 @@ final class OfprotoDpif implements Ofproto {
     /**
      * Translates a packet that missed the datapath (Open vSwitch's {@code xlate_actions}): looks
      * the packet up in table 0 and runs the actions of the rule it meets, through resubmits and
-     * goto_table into later tables. {@code mask} gets the union of the bits every rule consulted
-     * looked at (staged, so a rule that fails early costs few bits), the exact input port, and
-     * what the actions looked at, so the megaflow never covers a packet the tables would treat
-     * differently. Runs on a datapath thread without locks.
+     * goto_table into later tables. {@code mask} gets the bits every subtable lookup examined
+     * ({@link org.jvswitch.ofproto.ofp.OfClassifier}: staged, so a subtable the packet fails early
+     * costs few bits), the exact input port, and what the actions looked at, so the megaflow never
+     * covers a packet the tables would treat differently. Runs on a datapath thread without locks.
      */
     DpActions translate(FlowKey key, FlowKey mask) {
         OfPort in = byOdp.get(key.inPort());
@@ -483,50 +483,6 @@ final class OfprotoDpif implements Ofproto {
         return out.toString();
     }
 
-    /**
-     * The bits of each {@link FlowKey} word that belong to each lookup stage, in the order Open
-     * vSwitch's classifier checks them: metadata (in_port, recirc_id, mark), L2 (Ethernet, VLAN),
-     * L3 (network header), L4 (transport, TCP flags, neighbour discovery).
-     */
-    private static final long[][] STAGES = {
-        {0xffffffff00000000L, 0, 0, 0, 0, 0, 0, 0, 0, 0xffffffff00000000L, 0xffffffff00000000L, 0, 0, 0},
-        {0x00000000ffffffffL, -1L, -1L, 0, 0, 0, 0, 0, 0, 0x00000000ffff0000L, 0, 0, 0, 0},
-        {0, 0, 0, -1L, 0xffffffff00000000L, -1L, -1L, -1L, -1L, 0, 0x00000000ffffffffL, 0, 0, 0},
-        {0, 0, 0, 0, 0x00000000ffffffffL, 0, 0, 0, 0, 0x000000000000ffffL, 0, -1L, -1L, -1L},
-    };
-
-    /**
-     * Checks {@code r} against the pipeline key {@code kw}: first metadata and registers (set by
-     * the tables themselves, so they cost the megaflow nothing), then the packet stage by stage
-     * (Open vSwitch's staged lookup), adding to {@code mw} only the rule's bits of the stages it
-     * examined: a rule the packet fails on its in_port costs the megaflow nothing but the in_port.
-     */
-    private static boolean matchesStaged(OfRule r, long[] kw, long[] mw) {
-        long[] rw = r.match.maskWords();
-        long[] rm = r.match.valueWords();
-        for (int i = FlowKey.WORDS; i < OfField.WORDS; i++) {
-            if ((kw[i] & rw[i]) != rm[i]) {
-                return false;
-            }
-        }
-        for (long[] stage : STAGES) {
-            boolean ok = true;
-            for (int i = 0; i < FlowKey.WORDS; i++) {
-                long bits = rw[i] & stage[i];
-                if (bits != 0) {
-                    mw[i] |= bits;
-                    if ((kw[i] & bits) != (rm[i] & bits)) {
-                        ok = false;
-                    }
-                }
-            }
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Open vSwitch's limits on one translation: nested resubmits, and resubmits in all. */
     private static final int MAX_DEPTH = 64;
     private static final int MAX_RESUBMITS = 64 * 64;
@@ -582,36 +538,35 @@ final class OfprotoDpif implements Ofproto {
                 exit = true;
                 return;
             }
-            for (OfRule r : tables.rules(t)) {
-                if (matchesStaged(r, flow, mask.w)) {
-                    java.util.List<TraceNode> outer = trace;
-                    if (trace != null) {
-                        String m = org.jvswitch.ofproto.ofp.OfFormat.match(r.match.valueWords(), r.match.maskWords(),
-                                org.jvswitch.ofproto.ofp.OfFormat.DEFAULT_PRIORITY);
-                        TraceNode node = new TraceNode(TraceNode.Type.TABLE, String.format("%2d. %s%spriority %d%s", t,
-                                m, m.isEmpty() ? "" : ", ", r.priority,
-                                r.cookie != 0 ? ", cookie 0x" + Long.toHexString(r.cookie) : ""));
-                        trace.add(node);
-                        trace = node.subs;
-                    } else {
-                        tables.countLookup(t, true);
-                    }
-                    rules.add(r.counters);
-                    int saved = table;
-                    long savedCookie = ruleCookie;
-                    boolean savedMiss = tableMissRule;
-                    table = t;
-                    ruleCookie = r.cookie;
-                    tableMissRule = r.priority == 0 && r.match.equals(org.jvswitch.ofproto.ofp.OfMatch.ANY);
-                    depth++;
-                    run(r.actions);
-                    depth--;
-                    table = saved;
-                    ruleCookie = savedCookie;
-                    tableMissRule = savedMiss;
-                    trace = outer;
-                    return;
+            OfRule r = tables.classifier(t).lookup(flow, mask.w);
+            if (r != null) {
+                java.util.List<TraceNode> outer = trace;
+                if (trace != null) {
+                    String m = org.jvswitch.ofproto.ofp.OfFormat.match(r.match.valueWords(), r.match.maskWords(),
+                            org.jvswitch.ofproto.ofp.OfFormat.DEFAULT_PRIORITY);
+                    TraceNode node = new TraceNode(TraceNode.Type.TABLE, String.format("%2d. %s%spriority %d%s", t,
+                            m, m.isEmpty() ? "" : ", ", r.priority,
+                            r.cookie != 0 ? ", cookie 0x" + Long.toHexString(r.cookie) : ""));
+                    trace.add(node);
+                    trace = node.subs;
+                } else {
+                    tables.countLookup(t, true);
                 }
+                rules.add(r.counters);
+                int saved = table;
+                long savedCookie = ruleCookie;
+                boolean savedMiss = tableMissRule;
+                table = t;
+                ruleCookie = r.cookie;
+                tableMissRule = r.priority == 0 && r.match.equals(org.jvswitch.ofproto.ofp.OfMatch.ANY);
+                depth++;
+                run(r.actions);
+                depth--;
+                table = saved;
+                ruleCookie = savedCookie;
+                tableMissRule = savedMiss;
+                trace = outer;
+                return;
             }
             boolean toController = connmgr.wantsTableMisses();
             if (trace != null) {

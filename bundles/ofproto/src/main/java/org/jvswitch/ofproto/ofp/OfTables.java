@@ -26,6 +26,8 @@ public final class OfTables {
 
     /** Each table's rules in lookup order, or null until a reader rebuilds them after a change. */
     private final AtomicReferenceArray<List<OfRule>> published = new AtomicReferenceArray<>(N_TABLES);
+    /** Each table's lookup structure, or null until a lookup rebuilds it after a change. */
+    private final AtomicReferenceArray<OfClassifier> classifiers = new AtomicReferenceArray<>(N_TABLES);
     private final LongAdder[] lookups = new LongAdder[N_TABLES];
     private final LongAdder[] matches = new LongAdder[N_TABLES];
     private final Runnable onChange;
@@ -141,6 +143,7 @@ public final class OfTables {
             for (int i = 0; i < N_TABLES; i++) {
                 if (work[i].dirty) {
                     published.set(i, null);
+                    classifiers.set(i, null);
                     work[i].dirty = false;
                 }
             }
@@ -185,6 +188,22 @@ public final class OfTables {
                 published.set(t, r);
             }
             return r;
+        }
+    }
+
+    /** Table {@code t}'s lookup structure (translation, datapath threads). */
+    public OfClassifier classifier(int t) {
+        OfClassifier c = classifiers.get(t);
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            c = classifiers.get(t);
+            if (c == null) {
+                c = OfClassifier.build(rules(t));
+                classifiers.set(t, c);
+            }
+            return c;
         }
     }
 
