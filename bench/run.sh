@@ -12,7 +12,9 @@
 #             ports on net_null/net_pcap, one PMD, the race against Open vSwitch-DPDK);
 #             vhost-loop [--compare-ovs] (bench/vhost-loop.sh: testpmd guest looping through two
 #             vhost-user ports); flow-mods [--flows N] [--compare-ovs] (bench/flow-mods.sh: ovs-ofctl
-#             add-flows of N flows, timed, against Open vSwitch)
+#             add-flows of N flows, timed, against Open vSwitch); megaflows [--packets N]
+#             (bench/megaflows.sh: datapath flows for the same rules and traffic, beside Open vSwitch);
+#             xlate (XlateBench: upcall translations through 1,000 rules in 3 tables)
 #   Short by default: 3 warmup x 1 s, 5 measurement x 1 s, 1 fork (flow-setup: 10 + 10 single
 #   shots of 100,000 new flows each, since a young collection copying the live flows lands in
 #   some of them). Any of -wi -w -i -r -f given in the extra args replaces run.sh's default;
@@ -39,6 +41,7 @@ case "$scenario" in
   p2p-null) exec "$here/p2p.sh" "$@" ;;                    # dpdk ports, against Open vSwitch-DPDK
   vhost-loop) exec "$here/vhost-loop.sh" "$@" ;;           # vhost-user ports with a testpmd guest
   flow-mods) exec "$here/flow-mods.sh" "$@" ;;             # ovs-ofctl add-flows, against Open vSwitch
+  megaflows) exec "$here/megaflows.sh" "$@" ;;             # datapath flows for the same rules and packets
 esac
 
 # scenario -> JMH benchmark (anchored regex), its parameters, packets per JMH operation

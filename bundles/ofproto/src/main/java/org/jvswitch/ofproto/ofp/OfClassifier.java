@@ -18,7 +18,8 @@ import org.jvswitch.api.flow.FlowKey;
  * rule in it could beat the best match found. Within a subtable the lookup is staged: metadata and
  * registers, then the packet's metadata, L2, L3 and L4 fields, each stage checked against an
  * index of the values its rules have up to that stage, so a packet that fails early costs the
- * megaflow only the bits of the stages looked at. Immutable; built from a table's rules.
+ * megaflow only the bits of the stages looked at; at the L3 stage, IPv4 address prefixes rule a
+ * packet out with as few leading bits as possible. Immutable; built from a table's rules.
  */
 public final class OfClassifier {
     /**
@@ -45,6 +46,30 @@ public final class OfClassifier {
         return s;
     }
 
+    /**
+     * At the stage that brings in the IPv4 addresses: a packet whose destination (or source) no
+     * prefix of the subtable covers cannot match, and fixing just the leading bits that prove it
+     * keeps the megaflow as wide as the rules allow (Open vSwitch's prefix tries on ip_dst and
+     * ip_src). Returns true, with those bits added to {@code megaMask}, if so.
+     */
+    private static boolean ruledOutByPrefix(Subtable st, long[] key, long[] megaMask) {
+        if (st.dstLen > 0) {
+            int bits = bitsToRuleOut(st.dstPrefixes, st.dstLen, (int) key[3]);
+            if (bits >= 0) {
+                megaMask[3] |= (-1L << (32 - bits)) & 0xffffffffL;
+                return true;
+            }
+        }
+        if (st.srcLen > 0) {
+            int bits = bitsToRuleOut(st.srcPrefixes, st.srcLen, (int) (key[3] >>> 32));
+            if (bits >= 0) {
+                megaMask[3] |= ((-1L << (32 - bits)) & 0xffffffffL) << 32;
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A masked key as a hash key. */
     private record Key(long[] w) {
         @Override
@@ -65,10 +90,48 @@ public final class OfClassifier {
         long[][] stageMasks;
         List<Set<Key>> stageIndex;
         final Map<Key, List<OfRule>> rules = new HashMap<>();
+        /** IPv4 destination and source prefixes of the rules (sorted, unsigned) and their length, 0 if none. */
+        int[] dstPrefixes = new int[0];
+        int dstLen;
+        int[] srcPrefixes = new int[0];
+        int srcLen;
 
         Subtable(long[] mask) {
             this.mask = mask;
         }
+    }
+
+    /** The length of {@code m} as a prefix mask, or -1 if it is not one. */
+    private static int prefixLength(int m) {
+        int len = Integer.bitCount(m);
+        return m == (len == 0 ? 0 : -1 << (32 - len)) ? len : -1;
+    }
+
+    private static int[] prefixes(Subtable st, boolean dst) {
+        return st.rules.keySet().stream()
+                .mapToInt(k -> dst ? (int) k.w()[3] : (int) (k.w()[3] >>> 32))
+                .distinct().boxed().sorted(Integer::compareUnsigned).mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Open vSwitch's prefix tracking: the number of leading bits of {@code addr} that rule no
+     * prefix of the subtable (of length {@code len}) out, or -1 if one of them matches it. The
+     * closest prefix in sorted order is a neighbour of the address's position.
+     */
+    private static int bitsToRuleOut(int[] prefixes, int len, int addr) {
+        int a = len == 0 ? 0 : addr & (-1 << (32 - len));
+        int i = Arrays.binarySearch(prefixes, a);
+        if (i >= 0) {
+            return -1;
+        }
+        int at = -i - 1;
+        int best = 0;
+        for (int j = at - 1; j <= at; j++) {
+            if (j >= 0 && j < prefixes.length) {
+                best = Math.max(best, Integer.numberOfLeadingZeros(prefixes[j] ^ addr));
+            }
+        }
+        return Math.min(best + 1, len);
     }
 
     private final Subtable[] subtables;
@@ -86,6 +149,16 @@ public final class OfClassifier {
             st.rules.computeIfAbsent(new Key(r.match.valueWords()), k -> new ArrayList<>(1)).add(r);
         }
         for (Subtable st : byMask.values()) {
+            int dl = prefixLength((int) st.mask[3]);
+            int sl = prefixLength((int) (st.mask[3] >>> 32));
+            if (dl > 0) {
+                st.dstLen = dl;
+                st.dstPrefixes = prefixes(st, true);
+            }
+            if (sl > 0) {
+                st.srcLen = sl;
+                st.srcPrefixes = prefixes(st, false);
+            }
             List<long[]> masks = new ArrayList<>();
             long[] cum = new long[OfField.WORDS];
             for (long[] stage : STAGES) {
@@ -146,6 +219,9 @@ public final class OfClassifier {
         long[][] masks = st.stageMasks;
         for (int s = 0; s < masks.length; s++) {
             long[] m = masks[s];
+            if (m[3] != (s == 0 ? 0 : masks[s - 1][3]) && ruledOutByPrefix(st, key, megaMask)) {
+                return null;
+            }
             for (int i = 0; i < FlowKey.WORDS; i++) {
                 megaMask[i] |= m[i];
             }
