@@ -43,6 +43,19 @@ final class Backer implements UpcallHandler {
         return no;
     }
 
+    /** Datapath meter numbers in use (1..65535), shared by the backer's bridges. */
+    private final java.util.BitSet meterIds = new java.util.BitSet();
+
+    synchronized int allocateMeter() {
+        int id = meterIds.nextClearBit(1);
+        meterIds.set(id);
+        return id;
+    }
+
+    synchronized void freeMeter(int id) {
+        meterIds.clear(id);
+    }
+
     void bind(int odpPort, OfprotoDpif ofproto) {
         byOdpPort.put(odpPort, ofproto);
     }

@@ -54,6 +54,11 @@ final class BridgeView implements SwitchView {
     }
 
     @Override
+    public org.jvswitch.ofproto.ofp.OfMeters meters() {
+        return bridge.meters;
+    }
+
+    @Override
     public org.jvswitch.ofproto.ofp.OfGroups groups() {
         return bridge.groups;
     }

@@ -116,6 +116,8 @@ final class OfprotoDpif implements Ofproto {
         t.setDaemon(true);
         return t;
     });
+    /** The bridge's meters, each a meter of the backer's datapath. */
+    final org.jvswitch.ofproto.ofp.OfMeters meters;
     /** The bridge's group table; a change flushes the datapath's flows. */
     final org.jvswitch.ofproto.ofp.OfGroups groups;
     /** Whether table misses went to the controller when flows were last decided. */
@@ -128,6 +130,12 @@ final class OfprotoDpif implements Ofproto {
         this.tables = new OfTables(() -> backer.dpif.flowFlush());
         this.connmgr = new Connmgr(new BridgeView(this));
         this.groups = new org.jvswitch.ofproto.ofp.OfGroups(() -> backer.dpif.flowFlush());
+        this.meters = new org.jvswitch.ofproto.ofp.OfMeters(new org.jvswitch.ofproto.ofp.OfMeters.Datapath() {
+            @Override public int allocate() { return backer.allocateMeter(); }
+            @Override public void set(int dpId, org.jvswitch.api.dpif.DpMeter m) { backer.dpif.meterSet(dpId, m); }
+            @Override public void delete(int dpId) { backer.dpif.meterDel(dpId); backer.freeMeter(dpId); }
+            @Override public long[] stats(int dpId) { return backer.dpif.meterStats(dpId); }
+        });
     }
 
     @Override public String name() { return name; }
@@ -405,6 +413,7 @@ final class OfprotoDpif implements Ofproto {
     @Override
     public void destroy() {
         learner.shutdownNow();
+        meters.clear();
         connmgr.close();
         packetOutPool.release();
         for (String p : ports.keySet()) {
@@ -642,6 +651,12 @@ final class OfprotoDpif implements Ofproto {
                     case OfAction.GotoTable g -> lookup(g.table());
                     case OfAction.Group g -> group(g.groupId(), 0);
                     case OfAction.Learn l -> learn(l);
+                    case OfAction.Meter mt -> {
+                        org.jvswitch.ofproto.ofp.OfMeters.Meter m = meters.get(mt.meterId());
+                        if (m != null) {
+                            b.meter(m.dpId());
+                        }
+                    }
                 }
             }
         }

@@ -32,6 +32,8 @@ public final class DpActions {
     public static final int USERSPACE = 11;
     /** {@code RECIRC id}: runs the packet through the datapath again with recirc_id = id. */
     public static final int RECIRC = 12;
+    /** meter(id): packets over the datapath meter's rate are dropped here. */
+    public static final int METER = 13;
 
     public static final int IPV4_SRC = 0;
     public static final int IPV4_DST = 1;
@@ -91,7 +93,7 @@ public final class DpActions {
     /** Length in ints of the action starting at {@code pc}. */
     public static int length(int[] program, int pc) {
         return switch (program[pc]) {
-            case OUTPUT, PUSH_VLAN, TRUNC, RECIRC -> 2;
+            case OUTPUT, PUSH_VLAN, TRUNC, RECIRC, METER -> 2;
             case POP_VLAN -> 1;
             case SET_ETH_SRC, SET_ETH_DST, SET_L4 -> 5;
             case SET_IPV4 -> 4;
@@ -178,6 +180,7 @@ public final class DpActions {
                 case USERSPACE -> sb.append("userspace(pid=0,userdata(")
                         .append(String.format("%016x", ((long) p[i + 1] << 32) | (p[i + 2] & 0xffffffffL))).append("))");
                 case RECIRC -> sb.append("recirc(").append(String.format("0x%x", p[i + 1])).append(')');
+                case METER -> sb.append("meter(").append(p[i + 1]).append(')');
                 default -> throw new IllegalStateException("bad opcode " + p[i]);
             }
         }
@@ -241,6 +244,7 @@ public final class DpActions {
         public Builder trunc(int maxLen) { return add(TRUNC).add(maxLen); }
         public Builder userspace(long cookie) { return add(USERSPACE).add((int) (cookie >>> 32)).add((int) cookie); }
         public Builder recirc(int id) { return add(RECIRC).add(id); }
+        public Builder meter(int id) { return add(METER).add(id); }
 
         /** Runs {@code nested} on a copy of the packet, leaving the packet as it was for what follows. */
         public Builder clone(DpActions nested) {

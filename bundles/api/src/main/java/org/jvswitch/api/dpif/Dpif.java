@@ -68,6 +68,22 @@ public interface Dpif {
      * Applies {@code Open_vSwitch.other_config} (pmd-cpu-mask, pmd-rxq-assign, pmd-maxsleep, ...).
      * Called on the reconfiguration thread.
      */
+    /**
+     * Creates or replaces datapath meter {@code id} (0 to 65535); its counters carry on across a
+     * replacement. Called on the OpenFlow layer's threads.
+     */
+    default void meterSet(int id, DpMeter meter) {
+    }
+
+    /** Deletes datapath meter {@code id}; a {@code meter} action naming it then passes packets. */
+    default void meterDel(int id) {
+    }
+
+    /** Packets and bytes that went into meter {@code id}, and packets and bytes it dropped; null if none. */
+    default long[] meterStats(int id) {
+        return null;
+    }
+
     default void setConfig(Map<String, String> otherConfig) {
     }
 }

@@ -1,4 +1,4 @@
 /** The datapath interface (Open vSwitch's lib/dpif-provider.h) and the actions it executes. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.jvswitch.api.dpif;

@@ -346,6 +346,35 @@ final class DpNetdev implements Dpif {
         }
     }
 
+    /** Datapath meters by id (0..65535); read by PMD threads without a lock. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Meter> meters =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(65536);
+
+    Meter meter(int id) {
+        return id >= 0 && id < 65536 ? meters.get(id) : null;
+    }
+
+    @Override
+    public void meterSet(int id, org.jvswitch.api.dpif.DpMeter meter) {
+        if (id >= 0 && id < 65536) {
+            meters.set(id, new Meter(meter, meters.get(id)));
+        }
+    }
+
+    @Override
+    public void meterDel(int id) {
+        if (id >= 0 && id < 65536) {
+            meters.set(id, null);
+        }
+    }
+
+    @Override
+    public long[] meterStats(int id) {
+        Meter m = meter(id);
+        return m == null ? null
+                : new long[] {m.packetsIn.get(), m.bytesIn.get(), m.packetsDropped.get(), m.bytesDropped.get()};
+    }
+
     @Override
     public boolean flowDel(FlowKey maskedKey, FlowKey mask) {
         synchronized (upcallLock) {

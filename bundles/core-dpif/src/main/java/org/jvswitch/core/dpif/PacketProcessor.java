@@ -384,6 +384,25 @@ final class PacketProcessor {
                         dp.userspace(pkts[i], cookie);
                     }
                 }
+                case DpActions.METER -> {
+                    Meter meter = dp.meter(prog[pc + 1]);
+                    if (meter != null) {
+                        long now = System.nanoTime();
+                        int kept = 0;
+                        for (int i = 0; i < count; i++) {
+                            DpPacket p = pkts[i];
+                            if (meter.admit(p.length(), now)) {
+                                pkts[kept++] = p;
+                            } else {
+                                p.free();
+                            }
+                        }
+                        count = kept;
+                        if (count == 0) {
+                            return;
+                        }
+                    }
+                }
                 case DpActions.RECIRC -> {
                     for (int i = 0; i < count; i++) {
                         DpPacket r = last ? pkts[i] : copy(pkts[i]);

@@ -192,4 +192,36 @@ class ActionsTest {
         assertEquals("recirc(0x7)", dp.flowDump().stream().filter(fl -> fl.key().recircId() == 0).findFirst()
                 .orElseThrow().actions().toString());
     }
+
+    @Test
+    void aMeterDropsWhatExceedsItsRateAndCountsIt() throws Exception {
+        // 5 packets per second, burst 5: of 20 back-to-back packets, the first 5 pass.
+        dp.meterSet(9, new org.jvswitch.api.dpif.DpMeter(true, 5, 5));
+        DpActions a = DpActions.builder().meter(9).output(2).build();
+        assertEquals("meter(9),2", a.toString());
+        dp.flowFlush();
+        dp.setUpcallHandler((p, k, m) -> a);
+        int before = out.sent().size();
+        for (int i = 0; i < 20; i++) {
+            in.offer(tcpFrame());
+        }
+        await(() -> {
+            long[] st = dp.meterStats(9);
+            return st != null && st[0] == 20;
+        });
+        Thread.sleep(50);
+        assertEquals(5, out.sent().size() - before, "the burst passes, the rest is dropped");
+        long[] st = dp.meterStats(9);
+        assertEquals(20, st[0], "packets in");
+        assertEquals(15, st[2], "packets dropped");
+        assertEquals(15L * 54, st[3], "bytes dropped");
+        // A replaced meter keeps its counters; a deleted one lets packets through.
+        dp.meterSet(9, new org.jvswitch.api.dpif.DpMeter(true, 1000, 0));
+        assertEquals(20, dp.meterStats(9)[0]);
+        dp.meterDel(9);
+        assertEquals(null, dp.meterStats(9));
+        int mid = out.sent().size();
+        in.offer(tcpFrame());
+        await(() -> out.sent().size() > mid);
+    }
 }

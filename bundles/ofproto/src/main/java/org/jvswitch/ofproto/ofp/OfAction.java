@@ -108,6 +108,10 @@ public sealed interface OfAction {
         public static final int OUTPUT = 2;
     }
 
+    /** meter:N (a 1.3 instruction, a 1.5 action): packets over meter N's rate are dropped here. */
+    record Meter(int meterId) implements OfAction {
+    }
+
     /** group:N: the packet goes through group {@code groupId}'s buckets. */
     record Group(int groupId) implements OfAction {
     }

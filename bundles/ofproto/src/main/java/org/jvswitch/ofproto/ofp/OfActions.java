@@ -159,6 +159,7 @@ public final class OfActions {
                 case 23 -> { need(len, 8); out.add(new SetNwTtl(u8(m, a))); }
                 case 24 -> { need(len, 8); out.add(new DecTtl()); }
                 case 25 -> out.add(parseSetField(m, off, len));
+                case 29 -> { need(len, 8); out.add(new OfAction.Meter(u32(m, a))); }
                 case 28 -> {
                     // OpenFlow 1.5 copy_field: n_bits, src_offset, dst_offset, pad, src and dst OXM headers.
                     if (len < 24) {
@@ -192,6 +193,7 @@ public final class OfActions {
         List<OfAction> apply = new ArrayList<>();
         WriteMetadata meta = null;
         GotoTable go = null;
+        OfAction.Meter meter = null;
         boolean sawApply = false;
         while (off < end) {
             if (end - off < 8) {
@@ -226,7 +228,13 @@ public final class OfActions {
                     sawApply = true;
                     apply.addAll(parse13(m, off + 8, off + len));
                 }
-                case 3, 5, 6 -> throw new OfpError(ET_BAD_INSTRUCTION, BIC_UNSUP_INST);
+                case 6 -> {
+                    if (len != 8 || meter != null) {
+                        throw new OfpError(ET_BAD_INSTRUCTION, BIC_BAD_LEN);
+                    }
+                    meter = new OfAction.Meter(u32(m, off + 4));
+                }
+                case 3, 5 -> throw new OfpError(ET_BAD_INSTRUCTION, BIC_UNSUP_INST);
                 default -> throw new OfpError(ET_BAD_INSTRUCTION, BIC_UNKNOWN_INST);
             }
             off += len;
@@ -236,6 +244,9 @@ public final class OfActions {
         }
         if (go != null) {
             apply.add(go);
+        }
+        if (meter != null) {
+            apply.add(0, meter);                  // the meter applies before the actions
         }
         return apply;
     }
@@ -531,8 +542,17 @@ public final class OfActions {
         boolean hasVlan = (match.k[0] & 0x1000) != 0 && (match.v[0] & 0x1000) != 0;
         int proto = ((match.k[4] >>> 56) & 0xff) == 0xff ? (int) (match.v[4] >>> 56) & 0xff : 0;
         int applyStart = -1;
+        if (!of10 && !v15 && instructions) {
+            // OpenFlow 1.3/1.4: the meter is an instruction of its own, before APPLY_ACTIONS.
+            for (OfAction a : actions) {
+                if (a instanceof OfAction.Meter mt) {
+                    b.putShort((short) 6).putShort((short) 8).putInt(mt.meterId());
+                }
+            }
+        }
         if (!of10 && instructions) {
-            boolean anyAction = actions.stream().anyMatch(a -> !(a instanceof WriteMetadata) && !(a instanceof GotoTable));
+            boolean anyAction = actions.stream().anyMatch(a -> !(a instanceof WriteMetadata) && !(a instanceof GotoTable)
+                    && (v15 || !(a instanceof OfAction.Meter)));
             if (anyAction) {
                 applyStart = b.position();
                 b.putShort((short) 4).putShort((short) 0).putInt(0);
@@ -613,6 +633,12 @@ public final class OfActions {
                 }
                 case Resubmit r -> resubmit(b, r.inPort(), r.table(), r.withTable() || r.table() != 0xff);
                 case OfAction.Learn l -> b.put(l.raw());
+                case OfAction.Meter mt -> {
+                    if (v15) {
+                        b.putShort((short) 29).putShort((short) 8).putInt(mt.meterId());
+                    }
+                    // 1.0: no meters; 1.3/1.4: written above as an instruction.
+                }
                 case OfAction.Group g -> {
                     if (of10) {
                         nxHeader(b, 16, NXAST_GROUP);

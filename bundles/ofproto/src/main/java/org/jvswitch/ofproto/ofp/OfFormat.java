@@ -478,6 +478,7 @@ public final class OfFormat {
             case OfAction.GotoTable g -> "goto_table:" + g.table();
             case OfAction.Group g -> "group:" + Integer.toUnsignedString(g.groupId());
             case OfAction.Learn l -> learn(l);
+            case OfAction.Meter m -> "meter:" + Integer.toUnsignedString(m.meterId());
         };
     }
 

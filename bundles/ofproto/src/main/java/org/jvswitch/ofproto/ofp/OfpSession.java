@@ -491,7 +491,12 @@ public final class OfpSession {
                 }
                 groupMod(m);
             }
-            case Ofp.OF13_TABLE_MOD, Ofp.OF13_METER_MOD -> refuse(m, 16);
+            case Ofp.OF13_METER_MOD -> {
+                atLeast(m, 16);
+                checkNotSlave();
+                meterMod(m);
+            }
+            case Ofp.OF13_TABLE_MOD -> refuse(m, 16);
             case Ofp.OF13_MULTIPART_REQUEST -> {
                 atLeast(m, 16);
                 multipart13(m, u16(m, 8), xid, out);
@@ -630,6 +635,111 @@ public final class OfpSession {
     }
 
     private static final int ALL_GROUPS_ID = OfGroups.ALL_GROUPS;
+    private static final int MP13_METER = 9;
+    private static final int MP13_METER_CONFIG = 10;
+    private static final int MP13_METER_FEATURES = 11;
+    private static final int ET13_METER_MOD_FAILED = 12;
+
+    /** ofp_meter_config: length, flags, meter_id, drop bands. */
+    private static byte[] meterConfig(OfMeters.Meter mt) {
+        int len = 8 + 16 * mt.bands().size();
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) len).putShort((short) mt.flags()).putInt(mt.id());
+        for (OfMeters.Band band : mt.bands()) {
+            b.putShort((short) 1).putShort((short) 16).putInt(band.rate()).putInt(band.burst()).putInt(0);
+        }
+        return b.array();
+    }
+
+    /** ofp_meter_stats: what went in, the flows using it, and per band what it dropped. */
+    private byte[] meterStats(OfMeters.Meter mt, OfMeters meters) {
+        int len = 40 + 16 * mt.bands().size();
+        ByteBuffer b = ByteBuffer.allocate(len);
+        long[] st = meters.stats(mt);
+        if (st == null) {
+            st = new long[4];
+        }
+        int flows = 0;
+        for (OfRule r : tables.all()) {
+            for (OfAction a : r.actions) {
+                if (a instanceof OfAction.Meter me && me.meterId() == mt.id()) {
+                    flows++;
+                    break;
+                }
+            }
+        }
+        b.putInt(mt.id()).putShort((short) len).put(new byte[6]).putInt(flows).putLong(st[0]).putLong(st[1]);
+        putDuration(b, mt.createdNanos());
+        // The datapath drops at the lowest band; that band has the drops.
+        OfMeters.Band low = mt.bands().stream().min((x, y) -> Integer.compareUnsigned(x.rate(), y.rate())).orElseThrow();
+        for (OfMeters.Band band : mt.bands()) {
+            boolean isLow = band == low;
+            b.putLong(isLow ? st[2] : 0).putLong(isLow ? st[3] : 0);
+        }
+        return b.array();
+    }
+
+    /**
+     * OFPT_METER_MOD: command, flags, meter_id, bands (drop only). Errors as Open vSwitch's
+     * OFPET_METER_MOD_FAILED codes; deleting a meter deletes the flows that use it.
+     */
+    private void meterMod(byte[] m) throws OfpError {
+        OfMeters meters = sw.meters();
+        if (meters == null || !writable) {
+            throw badRequest(Ofp.BRC_EPERM);
+        }
+        int command = u16(m, 8);
+        int flags = u16(m, 10);
+        int id = u32(m, 12);
+        if (command == 2) {                       // DELETE
+            for (int gone : meters.delete(id)) {
+                removed(tables.delete(r -> r.actions.stream()
+                        .anyMatch(a -> a instanceof OfAction.Meter me && me.meterId() == gone)));
+            }
+            return;
+        }
+        if (command > 2) {
+            throw new OfpError(ET13_METER_MOD_FAILED, 4);            // BAD_COMMAND
+        }
+        if (id == 0 || Integer.compareUnsigned(id, OfMeters.MAX) > 0) {
+            throw new OfpError(ET13_METER_MOD_FAILED, 2);            // INVALID_METER
+        }
+        if ((flags & ~0xf) != 0 || (flags & 3) == 3 || (flags & 3) == 0) {
+            throw new OfpError(ET13_METER_MOD_FAILED, 5);            // BAD_FLAGS
+        }
+        List<OfMeters.Band> bands = new ArrayList<>();
+        for (int off = 16; off < m.length; off += 16) {
+            if (m.length - off < 16 || u16(m, off + 2) != 16) {
+                throw new OfpError(ET13_METER_MOD_FAILED, 8);        // BAD_BAND
+            }
+            if (u16(m, off) != 1) {
+                throw new OfpError(ET13_METER_MOD_FAILED, 8);        // only drop bands
+            }
+            int rate = u32(m, off + 4);
+            if (rate == 0) {
+                throw new OfpError(ET13_METER_MOD_FAILED, 6);        // BAD_RATE
+            }
+            bands.add(new OfMeters.Band(rate, u32(m, off + 8)));
+        }
+        if (bands.isEmpty()) {
+            throw new OfpError(ET13_METER_MOD_FAILED, 8);
+        }
+        if (command == 0 ? !meters.add(id, flags, bands) : !meters.modify(id, flags, bands)) {
+            throw new OfpError(ET13_METER_MOD_FAILED, command == 0 ? 1 : 3);   // METER_EXISTS / UNKNOWN_METER
+        }
+    }
+
+    /** A meter instruction must name an existing meter (OFPMMFC_INVALID_METER). */
+    private void checkMeters(List<OfAction> actions) throws OfpError {
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.Meter me) {
+                OfMeters meters = sw.meters();
+                if (meters == null || meters.get(me.meterId()) == null) {
+                    throw new OfpError(ET13_METER_MOD_FAILED, 2);
+                }
+            }
+        }
+    }
     private static final int MP13_GROUP_FEATURES = 8;
     private static final int ET13_GROUP_MOD_FAILED = 6;
 
@@ -954,6 +1064,24 @@ public final class OfpSession {
                         }
                     }
                 }
+            }
+            case MP13_METER, MP13_METER_CONFIG -> {
+                exact(m, 24);
+                int id = u32(m, 16);
+                OfMeters meters = sw.meters();
+                if (meters != null) {
+                    for (OfMeters.Meter mt : meters.all()) {
+                        if (id == OfMeters.ALL || id == mt.id()) {
+                            entries.add(mtype == MP13_METER ? meterStats(mt, meters) : meterConfig(mt));
+                        }
+                    }
+                }
+            }
+            case MP13_METER_FEATURES -> {
+                exact(m, 16);
+                ByteBuffer b = ByteBuffer.allocate(16);
+                b.putInt(OfMeters.MAX).putInt(1 << 1).putInt(0xf).put((byte) 8).put((byte) 0).putShort((short) 0);
+                entries.add(b.array());
             }
             case MP13_GROUP_FEATURES -> {
                 exact(m, 16);
@@ -1388,6 +1516,7 @@ public final class OfpSession {
         List<OfAction> actions = OfActions.parseInstructions(m, 48 + matchLen[0], m.length, delete ? -1 : tableId);
         if (!delete) {
             checkGroups(actions, OfGroups.ANY);
+            checkMeters(actions);
         }
         int port10 = outPort == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(outPort);
         if (port10 < 0) {

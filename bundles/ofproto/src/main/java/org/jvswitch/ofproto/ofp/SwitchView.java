@@ -38,6 +38,11 @@ public interface SwitchView {
         return null;
     }
 
+    /** The bridge's meters; null if the bridge takes no meter changes. */
+    default OfMeters meters() {
+        return null;
+    }
+
     /** The bridge's group table; null if the bridge takes no group changes. */
     default OfGroups groups() {
         return null;
