@@ -298,7 +298,7 @@ final class OfprotoDpif implements Ofproto {
         return p == null ? -1 : p.ofport();
     }
 
-    private String failMode = "standalone";
+    private volatile String failMode = "standalone";
 
     @Override
     public synchronized void setFailMode(String mode) {
@@ -323,6 +323,24 @@ final class OfprotoDpif implements Ofproto {
     @Override
     public Map<String, org.jvswitch.api.ofproto.ControllerStatus> controllerStatus() {
         return connmgr.status();
+    }
+
+    /** Standalone and cut off from every controller for three probe intervals: NORMAL switching. */
+    private volatile boolean failOpen;
+
+    /**
+     * Enters or leaves fail-open (Open vSwitch's fail_open): a standalone bridge whose
+     * controllers have all been away for three inactivity probe intervals forwards as a NORMAL
+     * switch, ahead of its flow table, until a controller is back. Revalidator thread.
+     */
+    void checkFailOpen(long nowMillis) {
+        boolean now = "standalone".equals(failMode) && connmgr.failedOpen(nowMillis);
+        if (now != failOpen) {
+            failOpen = now;
+            LOG.warn("{}: {}", name, now ? "could not connect to any controller: fail-open, switching as a NORMAL switch"
+                    : "a controller is back: leaving fail-open");
+            backer.dpif.flowFlush();
+        }
     }
 
     /**
@@ -441,7 +459,11 @@ final class OfprotoDpif implements Ofproto {
             return DpActions.DROP;            // port down or no-receive (OFPPC_PORT_DOWN, OFPPC_NO_RECV)
         }
         Xlate x = new Xlate(in, key, mask);
-        x.lookup(0);
+        if (failOpen) {
+            x.run(java.util.List.of(new OfAction.Output(OfAction.NORMAL)));
+        } else {
+            x.lookup(0);
+        }
         DpActions actions = x.b.build();
         FlowKey masked = new FlowKey();
         masked.setMasked(key, mask);

@@ -48,6 +48,8 @@ public final class OfprotoServiceImpl implements OfprotoService {
     private final ScheduledExecutorService revalidatorThread;
     private final Revalidator revalidator = new Revalidator(this);
     private final Map<String, OfpListener> listeners = new ConcurrentHashMap<>();
+    /** Each bridge's snoop socket, {@code <rundir>/<bridge>.snoop}. */
+    private final Map<String, OfpListener> snoops = new ConcurrentHashMap<>();
     private final Path rundir;
     private Map<String, String> datapathConfig = Map.of();
 
@@ -154,6 +156,8 @@ public final class OfprotoServiceImpl implements OfprotoService {
         Path path = rundir.resolve(ofproto.name() + ".mgmt");
         try {
             listeners.put(ofproto.name(), OfpListener.start(path, new BridgeView(ofproto), ofproto.connmgr));
+            snoops.put(ofproto.name(), OfpListener.snoop(rundir.resolve(ofproto.name() + ".snoop"),
+                    new BridgeView(ofproto), ofproto.connmgr));
         } catch (IOException | RuntimeException e) {
             LOG.error("{}: could not listen on {} ({})", ofproto.name(), path, e.toString());
         }
@@ -163,6 +167,10 @@ public final class OfprotoServiceImpl implements OfprotoService {
         OfpListener l = listeners.remove(bridge);
         if (l != null) {
             l.close();
+        }
+        OfpListener s = snoops.remove(bridge);
+        if (s != null) {
+            s.close();
         }
     }
 

@@ -76,6 +76,7 @@ final class Revalidator {
                 }
             }
             o.checkMissInterest();
+            o.checkFailOpen(System.currentTimeMillis());
             o.checkCarriers();
         }
         for (Backer b : backers) {

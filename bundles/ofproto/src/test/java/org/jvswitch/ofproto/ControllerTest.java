@@ -376,4 +376,69 @@ class ControllerTest {
             c.expect(21);
         }
     }
+
+    @Test
+    void aStandaloneBridgeFailsOpenWhileItsControllersStayAway() throws Exception {
+        br0.setFailMode("standalone");
+        br0.tables.add(new org.jvswitch.ofproto.ofp.OfRule(0, 60000, org.jvswitch.ofproto.ofp.OfMatch.ANY, 0, 0, 0, 0,
+                List.of(), System.nanoTime()));                        // drop everything
+        int port;
+        try (ServerSocketChannel probe = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        br0.setControllers(List.of(new ControllerTarget("tcp:127.0.0.1:" + port, 500, 1000)));   // nobody listens
+        assertEquals(DpActions.DROP, dpif.handler.upcall(null, key(ODP_P1), new FlowKey()), "the table decides at first");
+        long deadline = System.currentTimeMillis() + 10_000;
+        String a = "drop";
+        while (a.equals("drop") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            a = dpif.handler.upcall(null, key(ODP_P1), new FlowKey()).toString();
+        }
+        assertEquals(ODP_P2 + ",1", a, "fail-open: NORMAL floods ahead of the drop rule");
+        // The controller comes: the bridge leaves fail-open and its table decides again.
+        try (ServerSocketChannel back = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            back.socket().setSoTimeout(10_000);
+            try (Peer c = new Peer(back.socket().accept().getChannel())) {
+                c.read();
+                c.send(1, 0, new byte[0]);
+                c.send(1, 18, new byte[0]);
+                c.expect(19);
+                deadline = System.currentTimeMillis() + 10_000;
+                while (!a.equals("drop") && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                    a = dpif.handler.upcall(null, key(ODP_P1), new FlowKey()).toString();
+                }
+                assertEquals("drop", a);
+            }
+        }
+    }
+
+    @Test
+    void ovsOfctlSnoopSeesTheControllerTraffic() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")));
+        Path out = rundir.resolve("snoop.txt");
+        ProcessBuilder pb = new ProcessBuilder("ovs-ofctl", "-O", "OpenFlow13", "snoop", "unix:" + rundir.resolve("br0.snoop"))
+                .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("OVS_RUNDIR", rundir.toString());     // its own control socket goes there
+        Process snoop = pb.start();
+        try {
+            Thread.sleep(300);
+            br0.setControllers(List.of(ControllerTarget.of(target())));
+            try (Peer c = accept(4)) {
+                c.send(4, 5, new byte[0]);
+                c.expect(6);
+                long deadline = System.currentTimeMillis() + 5000;
+                String seen = "";
+                while (!seen.contains("OFPT_FEATURES_REPLY") && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                    seen = java.nio.file.Files.readString(out);
+                }
+                assertTrue(seen.contains("OFPT_FEATURES_REQUEST (OF1.3)"), seen);
+                assertTrue(seen.contains("OFPT_FEATURES_REPLY (OF1.3)") && seen.contains("n_tables:254"), seen);
+            }
+        } finally {
+            snoop.destroy();
+            snoop.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }

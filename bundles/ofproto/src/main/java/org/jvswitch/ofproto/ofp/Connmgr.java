@@ -61,8 +61,29 @@ public final class Connmgr implements OfpSession.Roles, AutoCloseable {
     }
 
     void add(OfpConnection c) {
+        if (c.session.isPrimary()) {
+            c.snoop = this::snoop;
+        }
         conns.add(c);
         statusChanged();
+    }
+
+    /** Clients of the bridge's snoop socket: each gets a copy of all controller traffic. */
+    private final Set<OfpConnection> snoopers = ConcurrentHashMap.newKeySet();
+
+    /** A connection on {@code <bridge>.snoop}: it receives copies, its own messages are ignored. */
+    void addSnooper(OfpConnection c) {
+        snoopers.add(c);
+    }
+
+    void removeSnooper(OfpConnection c) {
+        snoopers.remove(c);
+    }
+
+    private void snoop(byte[] m) {
+        for (OfpConnection s : snoopers) {
+            s.offer(m);
+        }
     }
 
     void remove(OfpConnection c) {
@@ -139,6 +160,9 @@ public final class Connmgr implements OfpSession.Roles, AutoCloseable {
 
     /** Connects to, listens on, or drops controllers so that exactly {@code targets} remain. */
     public synchronized void setControllers(List<ControllerTarget> targets) {
+        if (controllers.isEmpty() && !targets.isEmpty()) {
+            lonelySinceMillis = System.currentTimeMillis();     // fail-open counts from now
+        }
         Map<String, ControllerTarget> wanted = new LinkedHashMap<>();
         for (ControllerTarget t : targets) {
             wanted.put(t.target(), t);
@@ -155,6 +179,35 @@ public final class Connmgr implements OfpSession.Roles, AutoCloseable {
                 controllers.put(t.target(), new Controller(t));
             }
         }
+        probeMillis = wanted.values().stream().mapToInt(ControllerTarget::inactivityProbeMillis)
+                .filter(p -> p > 0).min().orElse(5_000);
+    }
+
+    /** When the last controller connection ended or controllers were configured; 0 while one is connected. */
+    private volatile long lonelySinceMillis = System.currentTimeMillis();
+    /** The shortest inactivity probe among the controllers (Open vSwitch's fail-open delay is three). */
+    private volatile int probeMillis = 5_000;
+
+    /**
+     * True if controllers are configured but none has been connected for three inactivity
+     * probe intervals: a standalone bridge then fails open (Open vSwitch's fail_open).
+     */
+    public boolean failedOpen(long nowMillis) {
+        if (controllers.isEmpty()) {
+            return false;
+        }
+        for (OfpConnection c : conns) {
+            if (c.session.isPrimary() && c.session.version() != 0) {
+                lonelySinceMillis = 0;
+                return false;
+            }
+        }
+        long since = lonelySinceMillis;
+        if (since == 0) {
+            lonelySinceMillis = nowMillis;
+            return false;
+        }
+        return nowMillis - since >= 3L * probeMillis;
     }
 
     /** Each controller's state for its Controller row. */

@@ -36,6 +36,8 @@ final class OfpConnection implements Runnable {
     private final Object writeLock = new Object();
     private volatile long lastReceived = System.currentTimeMillis();
     private volatile boolean done;
+    /** Gets a copy of every message this connection receives and sends (snoopers), or null. */
+    volatile java.util.function.Consumer<byte[]> snoop;
     /** Packet-ins dropped because the peer did not read fast enough. */
     final AtomicLong dropped = new AtomicLong();
     final long connectedMillis = System.currentTimeMillis();
@@ -101,6 +103,9 @@ final class OfpConnection implements Runnable {
                         }
                         byte[] m = new byte[length];
                         in.get(m);
+                        if (snoop != null) {
+                            snoop.accept(m);
+                        }
                         try {
                             replies.addAll(session.receive(m));
                         } catch (RuntimeException e) {
@@ -167,6 +172,9 @@ final class OfpConnection implements Runnable {
     }
 
     private void write(byte[] m) throws IOException {
+        if (snoop != null) {
+            snoop.accept(m);
+        }
         synchronized (writeLock) {
             ByteBuffer b = ByteBuffer.wrap(m);
             while (b.hasRemaining()) {

@@ -51,6 +51,20 @@ public final class OfpListener implements AutoCloseable {
         this.acceptThread = Thread.ofVirtual().name("ofp-accept-" + sw.name()).unstarted(this::acceptLoop);
     }
 
+    private boolean snoop;
+
+    /**
+     * The snoop socket at {@code path} (Open vSwitch's {@code <bridge>.snoop}): its clients, such
+     * as {@code ovs-ofctl snoop}, get a copy of every message between the bridge and its controllers.
+     */
+    public static OfpListener snoop(Path path, SwitchView sw, Connmgr mgr) throws IOException {
+        OfpListener l = unixUnstarted(path, sw, mgr, false, 0, "rwxr-x---");
+        l.snoop = true;
+        l.acceptThread.start();
+        LOG.info("{}: snoop socket {}", sw.name(), path);
+        return l;
+    }
+
     /** The management socket at {@code path}, replacing a stale socket file left there by an earlier run. */
     public static OfpListener start(Path path, SwitchView sw, Connmgr mgr) throws IOException {
         return unix(path, sw, mgr, false, 0, "rwxr-x---");
@@ -59,6 +73,14 @@ public final class OfpListener implements AutoCloseable {
     /** A Unix socket at {@code path}: service connections unless {@code primary}. */
     static OfpListener unix(Path path, SwitchView sw, Connmgr mgr, boolean primary, int probeMillis, String perms)
             throws IOException {
+        OfpListener l = unixUnstarted(path, sw, mgr, primary, probeMillis, perms);
+        l.acceptThread.start();
+        LOG.info("{}: listening for OpenFlow on {}", sw.name(), path);
+        return l;
+    }
+
+    private static OfpListener unixUnstarted(Path path, SwitchView sw, Connmgr mgr, boolean primary, int probeMillis,
+            String perms) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -73,10 +95,7 @@ public final class OfpListener implements AutoCloseable {
             Files.deleteIfExists(path);
             throw e;
         }
-        OfpListener l = new OfpListener("unix", path, server, sw, mgr, primary, probeMillis);
-        l.acceptThread.start();
-        LOG.info("{}: listening for OpenFlow on {}", sw.name(), path);
-        return l;
+        return new OfpListener("unix", path, server, sw, mgr, primary, probeMillis);
     }
 
     /** A TCP listener (a {@code ptcp:} controller target): controller connections. */
@@ -129,8 +148,13 @@ public final class OfpListener implements AutoCloseable {
             OfpSession session = new OfpSession(sw, primary, mgr);
             OfpConnection c = new OfpConnection(name, ch, session, probeMillis);
             connections.add(c);
+            boolean snooper = snoop;
             if (mgr != null) {
-                mgr.add(c);
+                if (snooper) {
+                    mgr.addSnooper(c);
+                } else {
+                    mgr.add(c);
+                }
             }
             // A platform thread: a reader blocked in read() answers each request without a trip
             // through the virtual-thread scheduler; ovs-ofctl's flow_mod + barrier round trips
@@ -141,7 +165,11 @@ public final class OfpListener implements AutoCloseable {
                 } finally {
                     connections.remove(c);
                     if (mgr != null) {
-                        mgr.remove(c);
+                        if (snooper) {
+                            mgr.removeSnooper(c);
+                        } else {
+                            mgr.remove(c);
+                        }
                     }
                 }
             });

@@ -195,6 +195,11 @@ public final class OfpSession {
         }
     }
 
+    /** True for a controller connection (rather than a service one). */
+    boolean isPrimary() {
+        return primary;
+    }
+
     /** Another connection became master: a master steps down to slave. Any thread. */
     void demote() {
         if (role == ROLE_MASTER) {
