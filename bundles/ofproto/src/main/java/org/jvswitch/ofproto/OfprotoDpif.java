@@ -127,9 +127,9 @@ final class OfprotoDpif implements Ofproto {
         this.name = name;
         this.backer = backer;
         this.service = service;
-        this.tables = new OfTables(() -> backer.dpif.flowFlush());
+        this.tables = new OfTables(this::revalidate);
         this.connmgr = new Connmgr(new BridgeView(this));
-        this.groups = new org.jvswitch.ofproto.ofp.OfGroups(() -> backer.dpif.flowFlush());
+        this.groups = new org.jvswitch.ofproto.ofp.OfGroups(this::revalidate);
         this.meters = new org.jvswitch.ofproto.ofp.OfMeters(new org.jvswitch.ofproto.ofp.OfMeters.Datapath() {
             @Override public int allocate() { return backer.allocateMeter(); }
             @Override public void set(int dpId, org.jvswitch.api.dpif.DpMeter m) { backer.dpif.meterSet(dpId, m); }
@@ -323,6 +323,72 @@ final class OfprotoDpif implements Ofproto {
     @Override
     public Map<String, org.jvswitch.api.ofproto.ControllerStatus> controllerStatus() {
         return connmgr.status();
+    }
+
+    /** Above this many datapath flows a table change flushes them instead of re-deciding each. */
+    static final int REVALIDATE_LIMIT = 4096;
+
+    /**
+     * After a flow table or group change (Open vSwitch's revalidation): every datapath flow of this
+     * bridge is translated again, without side effects, from its masked key; a flow is kept if the
+     * tables still give the same actions and look at no bit outside its mask (then every packet
+     * it covers is decided alike), and deleted otherwise, so the next packet is decided anew.
+     * Flows that still hold keep forwarding and keep their counters, with no upcall storm. With
+     * more than {@link #REVALIDATE_LIMIT} flows they are flushed instead. Runs on the thread that
+     * changed the tables, before its barrier reply.
+     */
+    void revalidate() {
+        // A datapath thread may install a flow it decided just before the change, after the dump
+        // below: the revalidator looks once more shortly after.
+        recheckAtMillis = System.currentTimeMillis() + 100;
+        revalidateNow();
+    }
+
+    /** When the revalidator should re-decide the datapath flows again after a change; 0 if not. */
+    private volatile long recheckAtMillis;
+
+    /** The revalidator's second look after a table change (see {@link #revalidate}). */
+    void recheck(long nowMillis) {
+        long at = recheckAtMillis;
+        if (at != 0 && nowMillis >= at) {
+            recheckAtMillis = 0;
+            revalidateNow();
+        }
+    }
+
+    private void revalidateNow() {
+        java.util.List<org.jvswitch.api.dpif.DpifFlow> flows = backer.dpif.flowDump();
+        if (flows.size() > REVALIDATE_LIMIT) {
+            backer.dpif.flowFlush();
+            return;
+        }
+        for (org.jvswitch.api.dpif.DpifFlow f : flows) {
+            OfPort in = byOdp.get(f.key().inPort());
+            if (in == null) {
+                continue;                         // another bridge's flow on the shared datapath
+            }
+            FlowKey mask = new FlowKey();
+            mask.setInPort(-1);
+            Xlate x = new Xlate(in, f.key(), mask);
+            x.dry = true;
+            if (in.dropsInput()) {
+                // Decided by the port's configuration, which a table change does not touch.
+            } else if (failOpen) {
+                x.run(java.util.List.of(new OfAction.Output(OfAction.NORMAL)));
+            } else {
+                x.lookup(0);
+            }
+            DpActions now = in.dropsInput() ? DpActions.DROP : x.b.build();
+            boolean covered = true;
+            for (int i = 0; i < FlowKey.WORDS; i++) {
+                covered &= (mask.w[i] & ~f.mask().w[i]) == 0;
+            }
+            if (covered && now.equals(f.actions())) {
+                decisions.put(new FlowId(f.key(), f.mask()), new Decision(x.rules, System.currentTimeMillis()));
+            } else {
+                backer.dpif.flowDel(f.key(), f.mask());
+            }
+        }
     }
 
     /** Standalone and cut off from every controller for three probe intervals: NORMAL switching. */
@@ -539,6 +605,8 @@ final class OfprotoDpif implements Ofproto {
         private boolean tableMissRule;
         /** Where trace lines go (ofproto/trace), or null: a trace also learns nothing and counts nothing. */
         private java.util.List<TraceNode> trace;
+        /** A revalidation: decides like a translation but learns nothing and counts nothing. */
+        boolean dry;
 
         private void trace(TraceNode.Type type, String text) {
             if (trace != null) {
@@ -605,7 +673,7 @@ final class OfprotoDpif implements Ofproto {
                         toController ? "No match, and a \"packet-in\" is called for." : "No match."));
                 node.subs.add(new TraceNode(TraceNode.Type.ACTION, "drop"));
                 trace.add(node);
-            } else {
+            } else if (!dry) {
                 tables.countLookup(t, false);
             }
             if (toController) {
@@ -735,7 +803,7 @@ final class OfprotoDpif implements Ofproto {
                     default -> acts.add(new OfAction.Output((int) value & 0xffff));
                 }
             }
-            if (trace != null) {
+            if (trace != null || dry) {
                 trace(TraceNode.Type.WARN, "suppressing side effects, so learn action ignored");
                 return;
             }
@@ -1068,7 +1136,7 @@ final class OfprotoDpif implements Ofproto {
                     OfPort p = byOfport(inNow);
                     FlowKey cur = new FlowKey();
                     System.arraycopy(flow, 0, cur.w, 0, FlowKey.WORDS);
-                    int tci = normal(cur, mask, p != null ? p : in, b, trace == null);
+                    int tci = normal(cur, mask, p != null ? p : in, b, trace == null && !dry);
                     flow[0] = (flow[0] & ~0xffffL) | tci;
                     emitted[0] = (emitted[0] & ~0xffffL) | tci;
                 }

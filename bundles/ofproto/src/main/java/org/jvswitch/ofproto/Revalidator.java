@@ -77,6 +77,7 @@ final class Revalidator {
             }
             o.checkMissInterest();
             o.checkFailOpen(System.currentTimeMillis());
+            o.recheck(System.currentTimeMillis());
             o.checkCarriers();
         }
         for (Backer b : backers) {

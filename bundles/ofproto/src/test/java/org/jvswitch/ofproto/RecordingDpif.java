@@ -34,8 +34,28 @@ final class RecordingDpif implements Dpif {
     @Override public List<DpifPort> ports() { return ports; }
     @Override public void setUpcallHandler(UpcallHandler h) { handler = h; }
     @Override public void flowFlush() { flushes++; }
-    @Override public boolean flowDel(FlowKey maskedKey, FlowKey mask) { return false; }
-    @Override public List<DpifFlow> flowDump() { return List.of(); }
+    /** Datapath flows a test installs by hand; flowDel removes from here and records it. */
+    final List<DpifFlow> flows = new ArrayList<>();
+    final List<FlowKey> deleted = new ArrayList<>();
+
+    @Override
+    public synchronized boolean flowDel(FlowKey maskedKey, FlowKey mask) {
+        deleted.add(maskedKey);
+        return flows.removeIf(f -> f.key().equals(maskedKey) && f.mask().equals(mask));
+    }
+
+    @Override public synchronized List<DpifFlow> flowDump() { return List.copyOf(flows); }
+
+    /** Installs the datapath flow an upcall of {@code key} decides, as the datapath would. */
+    synchronized DpifFlow install(FlowKey key) {
+        FlowKey mask = new FlowKey();
+        DpActions a = handler.upcall(null, key, mask);
+        FlowKey masked = new FlowKey();
+        masked.setMasked(key, mask);
+        DpifFlow f = new DpifFlow(masked, mask, a, 0, 0, 0);
+        flows.add(f);
+        return f;
+    }
     @Override public void execute(DpPacket packet, DpActions actions) { packet.free(); }
     @Override public DpifStats stats() { return new DpifStats(0, 0, 0, 0); }
 }
