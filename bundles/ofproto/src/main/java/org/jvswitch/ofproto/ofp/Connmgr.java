@@ -58,6 +58,50 @@ public final class Connmgr implements OfpSession.Roles, AutoCloseable {
 
     public Connmgr(SwitchView sw) {
         this.sw = sw;
+        OfTables t = sw.flowTables();
+        if (t != null) {
+            t.setMonitor(new OfTables.Monitor() {
+                @Override
+                public boolean active() {
+                    for (OfpConnection c : conns) {
+                        if (c.session.monitoring()) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+
+                @Override
+                public void updates(List<OfTables.FlowUpdate> updates) {
+                    sendFlowUpdates(updates);
+                }
+            });
+        }
+    }
+
+    /**
+     * Queues flow monitor updates on every connection that monitors the changed rules. A
+     * connection whose queue is half full is paused first (Open vSwitch's flow control): it gets
+     * PAUSED, then only removals of rules it was told of, until its writer catches up and sends
+     * what changed meanwhile and RESUMED.
+     */
+    private void sendFlowUpdates(List<OfTables.FlowUpdate> updates) {
+        for (OfpConnection c : conns) {
+            OfpSession s = c.session;
+            if (!s.monitoring()) {
+                continue;
+            }
+            if (!s.monitorsPaused() && c.backlog() > OfpConnection.ASYNC_QUEUE / 2) {
+                long first = Long.MAX_VALUE;
+                for (OfTables.FlowUpdate u : updates) {
+                    first = Math.min(first, u.rule().modifySeq);
+                }
+                c.offer(s.pauseMonitors(first - 1));
+            }
+            for (byte[] m : s.flowUpdates(updates)) {
+                c.offer(m);
+            }
+        }
     }
 
     void add(OfpConnection c) {

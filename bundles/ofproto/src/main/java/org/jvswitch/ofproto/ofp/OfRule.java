@@ -23,6 +23,11 @@ public final class OfRule {
     public final int flags;
     public final List<OfAction> actions;
     public final long createdNanos;
+    /** Change numbers (flow monitors): when the rule was added, when its actions or cookie last changed. */
+    public final long addSeq;
+    public final long modifySeq;
+    private static final AtomicLong SEQ = new AtomicLong();
+
     /** Packets and bytes of the datapath flows this rule decided, added by the revalidator; kept across a modify. */
     public final Counters counters;
 
@@ -54,11 +59,11 @@ public final class OfRule {
 
     public OfRule(int tableId, int priority, OfMatch match, long cookie, int idleTimeout, int hardTimeout, int flags,
             List<OfAction> actions, long createdNanos) {
-        this(tableId, priority, match, cookie, idleTimeout, hardTimeout, flags, actions, createdNanos, new Counters());
+        this(tableId, priority, match, cookie, idleTimeout, hardTimeout, flags, actions, createdNanos, new Counters(), 0);
     }
 
     private OfRule(int tableId, int priority, OfMatch match, long cookie, int idleTimeout, int hardTimeout, int flags,
-            List<OfAction> actions, long createdNanos, Counters counters) {
+            List<OfAction> actions, long createdNanos, Counters counters, long addSeq) {
         this.tableId = tableId;
         this.priority = priority;
         this.match = match;
@@ -69,6 +74,8 @@ public final class OfRule {
         this.actions = List.copyOf(actions);
         this.createdNanos = createdNanos;
         this.counters = counters;
+        this.modifySeq = SEQ.incrementAndGet();
+        this.addSeq = addSeq == 0 ? modifySeq : addSeq;
     }
 
     /**
@@ -76,16 +83,21 @@ public final class OfRule {
      * packet (since it was added or last used), as of {@code nowNanos}.
      */
     public boolean expired(long nowNanos) {
-        if (hardTimeout > 0 && nowNanos - createdNanos >= hardTimeout * 1_000_000_000L) {
+        if (hardExpired(nowNanos)) {
             return true;
         }
         long last = Math.max(createdNanos, counters.usedNanos());
         return idleTimeout > 0 && nowNanos - last >= idleTimeout * 1_000_000_000L;
     }
 
+    /** True once the rule has outlived its hard_timeout as of {@code nowNanos}. */
+    public boolean hardExpired(long nowNanos) {
+        return hardTimeout > 0 && nowNanos - createdNanos >= hardTimeout * 1_000_000_000L;
+    }
+
     /** The rule with new actions and cookie, everything else kept. */
     OfRule withActions(List<OfAction> acts, long newCookie) {
-        return new OfRule(tableId, priority, match, newCookie, idleTimeout, hardTimeout, flags, acts, createdNanos, counters);
+        return new OfRule(tableId, priority, match, newCookie, idleTimeout, hardTimeout, flags, acts, createdNanos, counters, addSeq);
     }
 
     /** True if the pipeline key {@code key} (in_port = OpenFlow port) meets the match. */

@@ -2,13 +2,13 @@ package org.jvswitch.ofproto.ofp;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * A bridge's OpenFlow tables 0 to 253. Readers (the translation on datapath threads) see each
@@ -16,8 +16,8 @@ import java.util.function.Predicate;
  * and take no lock once it is built. Writers change the rules under {@code this}: rules by
  * priority, and an index by priority and match so that adding a rule that replaces another costs
  * no scan; a change drops the table's list, which the next reader rebuilds, so a file of 100,000
- * flow_mods costs no list copy per flow. {@code onChange} (which flushes the datapath's flows so
- * packets are decided again) runs once no connection {@link #hold}s the tables: a connection holds
+ * flow_mods costs no list copy per flow. {@code onChange} (which re-decides the datapath's flows)
+ * runs once no connection {@link #hold}s the tables: a connection holds
  * them while it works through the messages of one read.
  */
 public final class OfTables {
@@ -35,6 +35,61 @@ public final class OfTables {
     private final Table[] work = new Table[N_TABLES];
     private int holds;
     private boolean dirtyAny;
+    /** Who hears of each rule change (the bridge's flow monitors), or null. */
+    private volatile Monitor monitor;
+    /** Changes not yet handed to {@link #monitor}, guarded by {@code this}. */
+    private List<FlowUpdate> pending = new ArrayList<>();
+
+    /** A rule was added ({@link #ADDED}), removed ({@link #REMOVED}, with an OFPRR_* reason) or modified. */
+    public static final int ADDED = 1;
+    public static final int REMOVED = 2;
+    public static final int MODIFIED = 3;
+
+    /**
+     * One rule change, as flow monitors report it: the event (OpenFlow 1.4's numbers), the reason
+     * of a removal, the rule as it is now (as it was, when removed), the actions it had before a
+     * modification, and who asked for it: a connection and the xid of its request, or null.
+     */
+    public record FlowUpdate(int event, int reason, OfRule rule, List<OfAction> oldActions, Object origin, int xid) {
+    }
+
+    /** Hears of rule changes: Open vSwitch's ofmonitor_report. */
+    public interface Monitor {
+        /** True if anyone monitors flows now; changes are not even recorded otherwise. Any thread, under the tables' lock. */
+        boolean active();
+
+        /** The changes of one operation, in order. Runs on the thread that made them, after the tables' lock is let go. */
+        void updates(List<FlowUpdate> updates);
+    }
+
+    /** Sets who hears of rule changes; null for nobody. */
+    public void setMonitor(Monitor m) {
+        monitor = m;
+    }
+
+    /** Records a change for the monitor, under {@code this}. */
+    private void report(int event, int reason, OfRule r, List<OfAction> old, Object origin, int xid) {
+        Monitor m = monitor;
+        if (m != null && m.active()) {
+            pending.add(new FlowUpdate(event, reason, r, old, origin, xid));
+        }
+    }
+
+    /** Hands the recorded changes to the monitor; outside {@code this}. */
+    private void deliver() {
+        List<FlowUpdate> u;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            u = pending;
+            pending = new ArrayList<>();
+        }
+        Monitor m = monitor;
+        if (m != null) {
+            m.updates(u);
+        }
+    }
 
     private record RuleId(int priority, OfMatch match) {
     }
@@ -84,12 +139,16 @@ public final class OfTables {
             return index.size();
         }
 
-        List<OfRule> snapshot() {
+        List<OfRule> rulesByPriority() {
             List<OfRule> all = new ArrayList<>(index.size());
             for (List<OfRule> bucket : byPriority.values()) {
                 all.addAll(bucket);
             }
-            return List.copyOf(all);
+            return all;
+        }
+
+        List<OfRule> snapshot() {
+            return List.copyOf(rulesByPriority());
         }
     }
 
@@ -150,6 +209,7 @@ public final class OfTables {
             dirtyAny = true;
             now = holds == 0;
         }
+        deliver();
         if (now) {
             publish();
         }
@@ -163,12 +223,19 @@ public final class OfTables {
         synchronized (this) {
             for (int i = 0; i < N_TABLES; i++) {
                 if (work[i].size() > 0) {
+                    for (List<OfRule> bucket : work[i].byPriority.values()) {
+                        for (OfRule r : bucket) {
+                            report(REMOVED, REASON_DELETE, r, null, null, 0);
+                        }
+                    }
                     work[i] = new Table();
                     work[i].dirty = true;
                 }
             }
             if (withNormal) {
-                work[0].add(normalRule());
+                OfRule n = normalRule();
+                work[0].add(n);
+                report(ADDED, 0, n, null, null, 0);
             }
             dirtyAny = true;
         }
@@ -232,10 +299,25 @@ public final class OfTables {
         return matches[t].sum();
     }
 
+    /** OFPRR_* reasons of a removal. */
+    public static final int REASON_IDLE = 0;
+    public static final int REASON_HARD = 1;
+    public static final int REASON_DELETE = 2;
+    public static final int REASON_GROUP_DELETE = 3;
+    public static final int REASON_METER_DELETE = 4;
+
     /** Adds {@code r} to its table, replacing a rule with the same priority and match. */
     public void add(OfRule r) {
+        add(r, null, 0);
+    }
+
+    /** {@link #add(OfRule)} asked for by {@code origin}'s request {@code xid} (for flow monitors). */
+    public void add(OfRule r, Object origin, int xid) {
         synchronized (this) {
+            OfRule old = work[r.tableId].index.get(new RuleId(r.priority, r.match));
             work[r.tableId].add(r);
+            // A replaced rule is reported as added, with the actions it had if they changed.
+            report(ADDED, 0, r, old != null && !old.actions.equals(r.actions) ? old.actions : null, origin, xid);
         }
         changed();
     }
@@ -263,6 +345,11 @@ public final class OfTables {
      * {@code newCookie} is all-ones (Open vSwitch's modify semantics); returns how many.
      */
     public int modify(Predicate<OfRule> which, List<OfAction> actions, long newCookie) {
+        return modify(which, actions, newCookie, null, 0);
+    }
+
+    /** {@link #modify(Predicate, List, long)} asked for by {@code origin}'s request {@code xid}. */
+    public int modify(Predicate<OfRule> which, List<OfAction> actions, long newCookie, Object origin, int xid) {
         int n = 0;
         synchronized (this) {
             for (int t = 0; t < N_TABLES; t++) {
@@ -271,13 +358,17 @@ public final class OfTables {
                     continue;
                 }
                 List<OfRule[]> changes = new ArrayList<>();
-                for (OfRule o : table.index.values()) {
+                for (OfRule o : table.rulesByPriority()) {
                     if (which.test(o)) {
                         changes.add(new OfRule[] {o, o.withActions(actions, newCookie == -1L ? o.cookie : newCookie)});
                     }
                 }
                 for (OfRule[] c : changes) {
                     table.replace(c[0], c[1]);
+                    boolean newActions = !c[0].actions.equals(c[1].actions);
+                    if (newActions || c[0].cookie != c[1].cookie) {
+                        report(MODIFIED, 0, c[1], newActions ? c[0].actions : null, origin, xid);
+                    }
                 }
                 n += changes.size();
             }
@@ -293,6 +384,14 @@ public final class OfTables {
 
     /** Removes the rules {@code which} selects; returns them. */
     public List<OfRule> delete(Predicate<OfRule> which) {
+        return delete(which, r -> REASON_DELETE, null, 0);
+    }
+
+    /**
+     * Removes the rules {@code which} selects, each for the OFPRR_* {@code reason} gives, as asked
+     * by {@code origin}'s request {@code xid} (or null); returns them.
+     */
+    public List<OfRule> delete(Predicate<OfRule> which, ToIntFunction<OfRule> reason, Object origin, int xid) {
         List<OfRule> gone = new ArrayList<>();
         synchronized (this) {
             for (int t = 0; t < N_TABLES; t++) {
@@ -300,15 +399,18 @@ public final class OfTables {
                 if (table.size() == 0) {
                     continue;
                 }
-                for (Iterator<OfRule> it = table.index.values().iterator(); it.hasNext(); ) {
-                    OfRule o = it.next();
-                    if (which.test(o)) {
-                        gone.add(o);
+                // Highest priority first, as Open vSwitch reports them to flow monitors.
+                for (List<OfRule> bucket : table.byPriority.values()) {
+                    for (OfRule o : bucket) {
+                        if (which.test(o)) {
+                            gone.add(o);
+                        }
                     }
                 }
             }
             for (OfRule o : gone) {
                 work[o.tableId].remove(o);
+                report(REMOVED, reason.applyAsInt(o), o, null, origin, xid);
             }
             if (!gone.isEmpty()) {
                 dirtyAny = true;
@@ -334,7 +436,7 @@ public final class OfTables {
                 return List.of();
             }
         }
-        return delete(r -> r.expired(nowNanos));
+        return delete(r -> r.expired(nowNanos), r -> r.hardExpired(nowNanos) ? REASON_HARD : REASON_IDLE, null, 0);
     }
 
     /** Rules in use across all tables (working state). */

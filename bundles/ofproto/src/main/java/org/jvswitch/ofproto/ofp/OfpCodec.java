@@ -93,6 +93,15 @@ public final class OfpCodec {
         return finish(b);
     }
 
+    /** An OpenFlow 1.2+ OFPET_EXPERIMENTER error: {@code expCode} of {@code experimenter}. */
+    public static byte[] experimenterError(int version, int expCode, int experimenter, byte[] offending) {
+        int n = Math.min(offending.length, Ofp.ERROR_DATA_MAX);
+        int xid = offending.length >= Ofp.HEADER_LEN ? xid(offending) : 0;
+        ByteBuffer b = start(version, Ofp.ERROR, xid, Ofp.HEADER_LEN + 8 + n);
+        b.putShort((short) 0xffff).putShort((short) expCode).putInt(experimenter).put(offending, 0, n);
+        return finish(b);
+    }
+
     /** OFPT_ERROR HELLO_FAILED with an explanation in ASCII, as Open vSwitch sends it (xid 0). */
     public static byte[] helloFailed(int version, String why) {
         byte[] text = why.getBytes(StandardCharsets.US_ASCII);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OfpConnection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(OfpConnection.class);
-    private static final int ASYNC_QUEUE = 512;
+    static final int ASYNC_QUEUE = 512;
 
     private final String name;
     private final SocketChannel channel;
@@ -55,6 +55,11 @@ final class OfpConnection implements Runnable {
 
     String name() {
         return name;
+    }
+
+    /** Asynchronous messages waiting to be written. */
+    int backlog() {
+        return async.size();
     }
 
     /** Queues an asynchronous message; never blocks. Returns false if it was dropped. */
@@ -145,6 +150,11 @@ final class OfpConnection implements Runnable {
                 byte[] m = async.poll(probeMillis > 0 ? Math.min(probeMillis, 1000) : 1000, TimeUnit.MILLISECONDS);
                 if (m != null) {
                     write(m);
+                    if (async.isEmpty() && session.monitorsPaused()) {
+                        for (byte[] r : session.resumeMonitors()) {
+                            write(r);
+                        }
+                    }
                     continue;
                 }
                 if (probeMillis <= 0 || session.version() == 0) {

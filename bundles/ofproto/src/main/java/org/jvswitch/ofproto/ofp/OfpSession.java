@@ -15,13 +15,12 @@ import org.jvswitch.api.netdev.NetdevStats;
 
 /**
  * One OpenFlow connection's protocol state, without I/O: takes framed messages, returns the
- * messages to send back. Version negotiation (1.0 and 1.3); features, configuration, port
- * descriptions and statistics; flow table changes as OpenFlow 1.0 FLOW_MOD, Nicira NXT_FLOW_MOD
- * and OpenFlow 1.3 FLOW_MOD (add, modify, delete, strict or not) on the bridge's tables
- * ({@link OfTables}); flow statistics as OpenFlow 1.0, Nicira NXM (what {@code ovs-ofctl
- * dump-flows} asks for) and OpenFlow 1.3 replies; packet-out; echo and barrier. Other requests
- * that would change the switch (PORT_MOD, groups, meters, table-mod) are refused with OFPBRC_EPERM. Every message is length-checked before it is
- * read; a bad one gets the error Open vSwitch sends and the session goes on.
+ * messages to send back. Version negotiation (1.0, 1.3, 1.4, 1.5); features, configuration, port
+ * descriptions and statistics; flow table changes (OpenFlow 1.0 FLOW_MOD, Nicira NXT_FLOW_MOD,
+ * 1.3+ FLOW_MOD) on the bridge's tables ({@link OfTables}); flow, group and meter statistics;
+ * groups, meters, PORT_MOD, packet-out, roles, flow monitors ({@link FlowMonitors}), echo and
+ * barrier. Every message is length-checked before it is read; a bad one gets the error Open
+ * vSwitch sends and the session goes on.
  *
  * <p>Not thread-safe: one connection thread drives it.
  */
@@ -33,6 +32,10 @@ public final class OfpSession {
     /** The bridge's tables; private default tables when the bridge takes no changes. */
     private final OfTables tables;
     private final boolean writable;
+    /** This connection's flow monitors. */
+    final FlowMonitors monitors = new FlowMonitors();
+    /** OFPET_EXPERIMENTER (1.2+): an error with an experimenter's code, here always Nicira's. */
+    static final int ET_EXPERIMENTER = 0xffff;
     /** NXT_FLOW_MOD_TABLE_ID: the high byte of an OpenFlow 1.0 flow_mod command is the table. */
     private boolean flowModTableId;
     private volatile int version; // 0 until negotiated
@@ -136,6 +139,9 @@ public final class OfpSession {
      * vSwitch then sends as Nicira vendor errors.
      */
     private byte[] errorMessage(OfpError e, byte[] m) {
+        if (e.type == ET_EXPERIMENTER && !of10()) {
+            return OfpCodec.experimenterError(version, e.code, Ofp.NX_VENDOR_ID, m);
+        }
         if (!of10()) {
             return OfpCodec.error(version, e.type, e.code, m);
         }
@@ -531,6 +537,14 @@ public final class OfpSession {
 
     private void vendor(byte[] m, List<byte[]> out) throws OfpError {
         atLeast(m, 12);
+        if (u32(m, 8) == FlowMonitors.ONF_EXPERIMENTER && version == Ofp.V13) {
+            atLeast(m, 16);
+            if (u32(m, 12) != FlowMonitors.ONF_FLOW_MONITOR) {
+                throw badRequest(Ofp.BRC_BAD_SUBTYPE);
+            }
+            monitors.cancel(m, 16, version);
+            return;
+        }
         if (u32(m, 8) != Ofp.NX_VENDOR_ID) {
             throw badRequest(Ofp.BRC_BAD_VENDOR);
         }
@@ -549,6 +563,12 @@ public final class OfpSession {
                 flowModTableId = u8(m, 16) != 0;
             }
             case Ofp.NXT_SET_PACKET_IN_FORMAT -> exact(m, 20);
+            case FlowMonitors.NXT_FLOW_MONITOR_CANCEL -> {
+                if (!of10()) {
+                    throw badRequest(Ofp.BRC_BAD_SUBTYPE);
+                }
+                monitors.cancel(m, 16, version);
+            }
             case NXT_ROLE_REQUEST -> {
                 exact(m, 20);
                 int nx = u32(m, 16);
@@ -566,6 +586,86 @@ public final class OfpSession {
             }
             default -> throw badRequest(Ofp.BRC_BAD_SUBTYPE);
         }
+    }
+
+    // ---- flow monitors ----
+
+    /** A flow monitor request whose body starts at {@code off}: the monitors, then the initial reply. */
+    private void flowMonitor(byte[] m, int off, int xid, List<byte[]> out) throws OfpError {
+        java.util.Map<OfRule, Integer> initial = monitors.request(m, off, version, tables);
+        List<byte[]> entries = new ArrayList<>(initial.size());
+        initial.forEach((r, flags) -> entries.add(FlowMonitors.initial(r, flags, version)));
+        monitorReply(xid, entries, out);
+    }
+
+    /** Flow monitor replies of {@code entries} in this connection's version, split as needed. */
+    private void monitorReply(int xid, List<byte[]> entries, List<byte[]> out) {
+        if (of10()) {
+            ByteBuffer prefix = ByteBuffer.allocate(12);
+            prefix.putInt(Ofp.NX_VENDOR_ID).putInt(FlowMonitors.NXST_FLOW_MONITOR).putInt(0);
+            statsReply(xid, Ofp.ST_VENDOR, prefix.array(), entries, out);
+        } else if (version == Ofp.V13) {
+            ByteBuffer prefix = ByteBuffer.allocate(8);
+            prefix.putInt(FlowMonitors.ONF_EXPERIMENTER).putInt(FlowMonitors.ONF_FLOW_MONITOR);
+            statsReply(xid, Ofp.ST_VENDOR, prefix.array(), entries, out);
+        } else {
+            statsReply(xid, FlowMonitors.MP14_FLOW_MONITOR, new byte[0], entries, out);
+        }
+    }
+
+    /** True if this connection monitors flows. Any thread. */
+    boolean monitoring() {
+        return monitors.active();
+    }
+
+    /** The flow monitor updates (xid 0) this connection gets for one operation's changes; any thread. */
+    List<byte[]> flowUpdates(List<OfTables.FlowUpdate> changes) {
+        List<byte[]> entries = monitors.updates(changes, this, version);
+        List<byte[]> out = new ArrayList<>(1);
+        if (!entries.isEmpty()) {
+            monitorReply(0, entries, out);
+        }
+        return out;
+    }
+
+    /** Stops full updates because the peer reads too slowly; returns the message that says so. */
+    byte[] pauseMonitors(long lastReported) {
+        monitors.pause(lastReported);
+        return pauseMessage(true);
+    }
+
+    /** True while updates are paused. */
+    boolean monitorsPaused() {
+        return monitors.pausedAt() != 0;
+    }
+
+    /** What a paused connection gets once it caught up: the changes it missed, then RESUMED. */
+    List<byte[]> resumeMonitors() {
+        List<byte[]> out = new ArrayList<>();
+        List<byte[]> entries = monitors.resume(tables, version);
+        if (!entries.isEmpty()) {
+            monitorReply(0, entries, out);
+        }
+        out.add(pauseMessage(false));
+        return out;
+    }
+
+    private byte[] pauseMessage(boolean paused) {
+        if (of10()) {
+            ByteBuffer b = OfpCodec.start(version, Ofp.VENDOR, 0, 16);
+            b.putInt(Ofp.NX_VENDOR_ID).putInt(paused ? FlowMonitors.NXT_FLOW_MONITOR_PAUSED
+                    : FlowMonitors.NXT_FLOW_MONITOR_RESUMED);
+            return OfpCodec.finish(b);
+        }
+        if (version == Ofp.V13) {
+            ByteBuffer b = OfpCodec.start(version, Ofp.VENDOR, 0, 16);
+            b.putInt(FlowMonitors.ONF_EXPERIMENTER).putInt(paused ? FlowMonitors.ONFT_FLOW_MONITOR_PAUSED
+                    : FlowMonitors.ONFT_FLOW_MONITOR_RESUMED);
+            return OfpCodec.finish(b);
+        }
+        List<byte[]> out = new ArrayList<>(1);
+        monitorReply(0, List.of(FlowMonitors.pauseEntry(paused ? FlowMonitors.E_PAUSED : FlowMonitors.E_RESUMED)), out);
+        return out.get(0);
     }
 
     // ---- features ----
@@ -699,7 +799,8 @@ public final class OfpSession {
         if (command == 2) {                       // DELETE
             for (int gone : meters.delete(id)) {
                 removed(tables.delete(r -> r.actions.stream()
-                        .anyMatch(a -> a instanceof OfAction.Meter me && me.meterId() == gone)));
+                        .anyMatch(a -> a instanceof OfAction.Meter me && me.meterId() == gone),
+                        r -> OfTables.REASON_METER_DELETE, this, OfpCodec.xid(m)));
             }
             return;
         }
@@ -808,7 +909,8 @@ public final class OfpSession {
         if (command == 2) {                       // DELETE
             for (int gone : groups.delete(id)) {
                 removed(tables.delete(r -> r.actions.stream()
-                        .anyMatch(a -> a instanceof OfAction.Group g && g.groupId() == gone)));
+                        .anyMatch(a -> a instanceof OfAction.Group g && g.groupId() == gone),
+                        r -> OfTables.REASON_GROUP_DELETE, this, OfpCodec.xid(m)));
             }
             return;
         }
@@ -968,6 +1070,10 @@ public final class OfpSession {
         }
         atLeast(m, 24);
         int subtype = u32(m, 16);
+        if (subtype == FlowMonitors.NXST_FLOW_MONITOR) {
+            flowMonitor(m, 24, xid, out);
+            return;
+        }
         if (subtype != Ofp.NXST_FLOW && subtype != Ofp.NXST_AGGREGATE) {
             throw badRequest(Ofp.BRC_BAD_SUBTYPE);
         }
@@ -1053,6 +1159,25 @@ public final class OfpSession {
                 }
             }
             case Ofp.ST_QUEUE -> exact(m, 16 + 8);
+            case FlowMonitors.MP14_FLOW_MONITOR -> {
+                if (!v14()) {
+                    throw badRequest(Ofp.BRC_BAD_STAT);
+                }
+                flowMonitor(m, 16, xid, out);
+                return;
+            }
+            case Ofp.ST_VENDOR -> {
+                // OpenFlow 1.3 experimenter multipart: only the ONF flow monitor extension.
+                atLeast(m, 24);
+                if (u32(m, 16) != FlowMonitors.ONF_EXPERIMENTER || version != Ofp.V13) {
+                    throw badRequest(Ofp.BRC_BAD_VENDOR);
+                }
+                if (u32(m, 20) != FlowMonitors.ONF_FLOW_MONITOR) {
+                    throw badRequest(Ofp.BRC_BAD_SUBTYPE);
+                }
+                flowMonitor(m, 24, xid, out);
+                return;
+            }
             case Ofp.MP13_GROUP, Ofp.MP13_GROUP_DESC -> {
                 int id = ALL_GROUPS_ID;
                 if (mtype == Ofp.MP13_GROUP) {
@@ -1595,6 +1720,7 @@ public final class OfpSession {
     static final int FLOW_REMOVED = 11;
 
     private void apply(byte[] m, FlowMod fm, boolean of10) throws OfpError {
+        int xid = OfpCodec.xid(m);
         int t = fm.tableId();
         boolean allTables = t == Ofp.OFPTT_ALL;
         java.util.function.Predicate<OfRule> inTable = r -> allTables || r.tableId == t;
@@ -1607,28 +1733,28 @@ public final class OfpSession {
                     throw of10 ? new OfpError(ET10_FLOW_MOD_FAILED, FMFC10_OVERLAP)
                             : new OfpError(ET13_FLOW_MOD_FAILED, FMFC13_OVERLAP);
                 }
-                tables.add(rule);
+                tables.add(rule, this, xid);
             }
             case FC_MODIFY -> {
                 int n = tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.coveredBy(fm.match()),
-                        fm.actions(), fm.newCookie());
+                        fm.actions(), fm.newCookie(), this, xid);
                 if (n == 0 && fm.addIfNone() && !allTables) {
-                    tables.add(rule);
+                    tables.add(rule, this, xid);
                 }
             }
             case FC_MODIFY_STRICT -> {
                 int n = allTables || tables.find(t, fm.priority(), fm.match()) != null
                         ? tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
-                                && r.match.equals(fm.match()), fm.actions(), fm.newCookie())
+                                && r.match.equals(fm.match()), fm.actions(), fm.newCookie(), this, xid)
                         : 0;
                 if (n == 0 && fm.addIfNone() && !allTables) {
-                    tables.add(rule);
+                    tables.add(rule, this, xid);
                 }
             }
             case FC_DELETE -> removed(tables.delete(r -> inTable.test(r) && cookieOk.test(r)
-                    && r.coveredBy(fm.match()) && r.outputsTo(fm.outPort())));
+                    && r.coveredBy(fm.match()) && r.outputsTo(fm.outPort()), r -> OfTables.REASON_DELETE, this, xid));
             default -> removed(tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
-                    && r.match.equals(fm.match()) && r.outputsTo(fm.outPort())));
+                    && r.match.equals(fm.match()) && r.outputsTo(fm.outPort()), r -> OfTables.REASON_DELETE, this, xid));
         }
     }
 }

@@ -77,7 +77,8 @@ class OfpFuzzTest {
             @Override public boolean packetOut(byte[] frame, int inPort, List<OfAction> actions) { return true; }
         };
         OfpSession s = new OfpSession(sw, true, null);
-        int version = (m[0] & 0xff) == Ofp.V10 ? Ofp.V10 : Ofp.V13;
+        int mv0 = m[0] & 0xff;
+        int version = mv0 == Ofp.V10 || mv0 == Ofp.V13 || mv0 == 5 || mv0 == 6 ? mv0 : Ofp.V13;
         byte[] hello = {(byte) version, 0, 0, 8, 0, 0, 0, 1};
         assertEquals(List.of(), s.receive(hello));
         List<String> before = rules(tables);
