@@ -535,6 +535,11 @@ public final class OfActions {
         return encode(actions, Ofp.V13, OfMatch.ANY, false);
     }
 
+    /** A group bucket's actions as an action list of {@code version} (1.0 with Nicira's, 1.1+). */
+    static byte[] encodeActions(List<OfAction> actions, int version) {
+        return encode(actions, version, OfMatch.ANY, false);
+    }
+
     private static byte[] encode(List<OfAction> actions, int version, OfMatch match, boolean instructions) {
         ByteBuffer b = ByteBuffer.allocate(64 + 48 * actions.size() + notes(actions));
         boolean of10 = version == Ofp.V10;

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 /**
  * A bridge's OpenFlow group table (OpenFlow 1.1+ groups: all, select, indirect, fast failover),
  * copy-on-write: the translation reads {@link #get} without a lock; GROUP_MODs change it under
- * {@code this} and then run {@code onChange} (which flushes the datapath's flows).
+ * {@code this} and then run {@code onChange} (which re-decides the datapath's flows).
  */
 public final class OfGroups {
     public static final int ALL = 0;
@@ -25,11 +25,23 @@ public final class OfGroups {
      * One bucket: its weight (select), the port and group whose liveness it watches (fast
      * failover), its actions, and the packets and bytes that went through it.
      */
-    public record Bucket(int weight, int watchPort, int watchGroup, List<OfAction> actions, OfRule.Counters counters) {
-        public Bucket(int weight, int watchPort, int watchGroup, List<OfAction> actions) {
-            this(weight, watchPort, watchGroup, List.copyOf(actions), new OfRule.Counters());
+    public record Bucket(int bucketId, int weight, int watchPort, int watchGroup, List<OfAction> actions,
+            OfRule.Counters counters) {
+        public Bucket(int bucketId, int weight, int watchPort, int watchGroup, List<OfAction> actions) {
+            this(bucketId, weight, watchPort, watchGroup, List.copyOf(actions), new OfRule.Counters());
         }
     }
+
+    /** OpenFlow 1.5's command bucket ids: the first, the last, every bucket; real ids go up to {@link #BUCKET_MAX}. */
+    public static final int BUCKET_FIRST = 0xfffffffd;
+    public static final int BUCKET_LAST = 0xfffffffe;
+    public static final int BUCKET_ALL = 0xffffffff;
+    public static final int BUCKET_MAX = 0xffffff00;
+
+    /** OFPGMFC_* results of the bucket commands. */
+    public static final int UNKNOWN_GROUP = 8;
+    public static final int UNKNOWN_BUCKET = 15;
+    public static final int BUCKET_EXISTS = 16;
 
     /** One group; its counters (and its buckets') get the datapath's packets through it from the revalidator. */
     public record Group(int id, int type, List<Bucket> buckets, long createdNanos, OfRule.Counters counters) {
@@ -78,6 +90,94 @@ public final class OfGroups {
         }
         onChange.run();
         return true;
+    }
+
+    /** Adds {@code g}, or replaces the group with its id keeping its counters (OVS's ADD_OR_MOD). */
+    public void addOrModify(Group g) {
+        if (!modify(g)) {
+            add(g);
+        }
+    }
+
+    /**
+     * OpenFlow 1.5 INSERT_BUCKET: puts {@code buckets} at the front, the end, or after the bucket
+     * {@code where} names. Returns 0, or {@link #UNKNOWN_GROUP}, {@link #UNKNOWN_BUCKET},
+     * {@link #BUCKET_EXISTS}.
+     */
+    public int insertBuckets(int id, int where, List<Bucket> buckets) {
+        synchronized (this) {
+            Group old = groups.get(id);
+            if (old == null) {
+                return UNKNOWN_GROUP;
+            }
+            List<Bucket> next = new java.util.ArrayList<>(old.buckets());
+            for (Bucket b : buckets) {
+                if (next.stream().anyMatch(o -> o.bucketId() == b.bucketId())) {
+                    return BUCKET_EXISTS;
+                }
+            }
+            int at;
+            if (where == BUCKET_FIRST) {
+                at = 0;
+            } else if (where == BUCKET_LAST) {
+                at = next.size();
+            } else {
+                at = indexOf(next, where) + 1;
+                if (at == 0) {
+                    return UNKNOWN_BUCKET;
+                }
+            }
+            next.addAll(at, buckets);
+            replace(old, next);
+        }
+        onChange.run();
+        return 0;
+    }
+
+    /**
+     * OpenFlow 1.5 REMOVE_BUCKET: removes the first, the last, every bucket, or the one
+     * {@code which} names. Returns 0, or {@link #UNKNOWN_GROUP}, {@link #UNKNOWN_BUCKET}.
+     */
+    public int removeBuckets(int id, int which) {
+        synchronized (this) {
+            Group old = groups.get(id);
+            if (old == null) {
+                return UNKNOWN_GROUP;
+            }
+            List<Bucket> next = new java.util.ArrayList<>(old.buckets());
+            if (which == BUCKET_ALL) {
+                next.clear();
+            } else if (which == BUCKET_FIRST || which == BUCKET_LAST) {
+                if (!next.isEmpty()) {
+                    next.remove(which == BUCKET_FIRST ? 0 : next.size() - 1);
+                }
+            } else {
+                int i = indexOf(next, which);
+                if (i < 0) {
+                    return UNKNOWN_BUCKET;
+                }
+                next.remove(i);
+            }
+            replace(old, next);
+        }
+        onChange.run();
+        return 0;
+    }
+
+    private static int indexOf(List<Bucket> buckets, int bucketId) {
+        for (int i = 0; i < buckets.size(); i++) {
+            if (buckets.get(i).bucketId() == bucketId) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Under {@code this}: group {@code old} with new buckets, its counters kept. */
+    private void replace(Group old, List<Bucket> buckets) {
+        Map<Integer, Group> next = new TreeMap<>(groups);
+        next.put(old.id(), new Group(old.id(), old.type(), List.copyOf(buckets), old.createdNanos(), old.counters()));
+        groups = Map.copyOf(next);
     }
 
     /** Deletes group {@code id} (or every group for {@link #ALL_GROUPS}); returns the ids deleted. */

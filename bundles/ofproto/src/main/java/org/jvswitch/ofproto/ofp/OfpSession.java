@@ -157,6 +157,10 @@ public final class OfpSession {
         if (e.type == ET13_FLOW_MOD_FAILED) {
             return OfpCodec.vendorError(version, 1, 521, m);             // NXBRC_UNENCODABLE_ERROR
         }
+        if (e.type == ET13_GROUP_MOD_FAILED || e.type == 14 || (e.type == OfActions.ET_BAD_ACTION && e.code == 9)) {
+            // OFPGMFC_*, OFPBPC_* and OFPBAC_BAD_OUT_GROUP: Nicira vendor errors in OpenFlow 1.0.
+            return OfpCodec.vendorError(version, e.type, e.code, m);
+        }
         return OfpCodec.error(version, e.type, e.code, m);
     }
 
@@ -497,10 +501,7 @@ public final class OfpSession {
             case Ofp.OF13_GROUP_MOD -> {
                 atLeast(m, 16);
                 checkNotSlave();
-                if (v15()) {
-                    throw badRequest(Ofp.BRC_EPERM);   // OpenFlow 1.5's bucket ids and properties: not yet
-                }
-                groupMod(m);
+                groupMod(m, v15() ? 8 : -1);
             }
             case Ofp.OF13_METER_MOD -> {
                 atLeast(m, 16);
@@ -563,6 +564,10 @@ public final class OfpSession {
                 flowModTableId = u8(m, 16) != 0;
             }
             case Ofp.NXT_SET_PACKET_IN_FORMAT -> exact(m, 20);
+            case NXT_GROUP_MOD -> {
+                checkNotSlave();
+                groupMod(m, 16);
+            }
             case FlowMonitors.NXT_FLOW_MONITOR_CANCEL -> {
                 if (!of10()) {
                     throw badRequest(Ofp.BRC_BAD_SUBTYPE);
@@ -848,33 +853,13 @@ public final class OfpSession {
     }
     private static final int MP13_GROUP_FEATURES = 8;
     private static final int ET13_GROUP_MOD_FAILED = 6;
+    private static final int NXST_GROUP = 7;
+    private static final int NXST_GROUP_DESC = 8;
+    private static final int NXST_GROUP_FEATURES = 9;
+    private static final int NXT_GROUP_MOD = 31;
 
-    /** ofp_group_desc: length, type, group_id, buckets. */
-    private static byte[] groupDesc(OfGroups.Group g) {
-        List<byte[]> buckets = new ArrayList<>();
-        int len = 8;
-        for (OfGroups.Bucket bk : g.buckets()) {
-            byte[] acts = OfActions.encodeActions13(bk.actions());
-            ByteBuffer b = ByteBuffer.allocate(16 + acts.length);
-            b.putShort((short) (16 + acts.length)).putShort((short) bk.weight()).putInt(bk.watchPort()).putInt(bk.watchGroup());
-            OfpCodec.pad(b, 4);
-            b.put(acts);
-            buckets.add(b.array());
-            len += 16 + acts.length;
-        }
-        ByteBuffer b = ByteBuffer.allocate(len);
-        b.putShort((short) len).put((byte) g.type()).put((byte) 0).putInt(g.id());
-        for (byte[] bk : buckets) {
-            b.put(bk);
-        }
-        return b.array();
-    }
-
-    /** ofp_group_stats with a bucket counter per bucket. */
+    /** ofp13_group_stats of {@code g}, with the number of flows that send to it. */
     private byte[] groupStats(OfGroups.Group g) {
-        int len = 40 + 16 * g.buckets().size();
-        ByteBuffer b = ByteBuffer.allocate(len);
-        b.putShort((short) len).putShort((short) 0).putInt(g.id());
         int refs = 0;
         for (OfRule r : tables.all()) {
             for (OfAction a : r.actions) {
@@ -884,75 +869,70 @@ public final class OfpSession {
                 }
             }
         }
-        b.putInt(refs).putInt(0);
-        b.putLong(g.counters().packets()).putLong(g.counters().bytes());
-        putDuration(b, g.createdNanos());
-        for (OfGroups.Bucket bk : g.buckets()) {
-            b.putLong(bk.counters().packets()).putLong(bk.counters().bytes());
+        return GroupCodec.stats(g, refs, g.createdNanos());
+    }
+
+    /** The statistics ({@code stats}) or descriptions of group {@code id}, or of all. */
+    private void groupEntries(boolean stats, int id, List<byte[]> entries) {
+        OfGroups g = sw.groups();
+        if (g == null) {
+            return;
         }
-        return b.array();
+        for (OfGroups.Group group : g.all()) {
+            if (id == ALL_GROUPS_ID || id == group.id()) {
+                entries.add(stats ? groupStats(group)
+                        : of10() || v15() ? GroupCodec.desc15(group, version) : GroupCodec.desc11(group));
+            }
+        }
     }
 
     /**
-     * OFPT_GROUP_MOD (1.3): command, type, group_id, buckets (length, weight, watch_port,
-     * watch_group, actions). Errors as Open vSwitch's OFPET_GROUP_MOD_FAILED codes; deleting a
-     * group deletes the flows that send to it, as Open vSwitch does.
+     * GROUP_MOD in any of its forms ({@link GroupCodec}), applied as Open vSwitch applies it:
+     * errors as its OFPET_GROUP_MOD_FAILED codes; deleting a group deletes the flows that send to
+     * it. {@code v15Off}: where an OpenFlow 1.5-form body starts, or -1 for the 1.1-1.4 form.
      */
-    private void groupMod(byte[] m) throws OfpError {
+    private void groupMod(byte[] m, int v15Off) throws OfpError {
         OfGroups groups = sw.groups();
         if (groups == null || !writable) {
             throw badRequest(Ofp.BRC_EPERM);
         }
-        int command = u16(m, 8);
-        int type = u8(m, 10);
-        int id = u32(m, 12);
-        if (command == 2) {                       // DELETE
+        GroupCodec.GroupMod gm = v15Off < 0 ? GroupCodec.parse11(m, this::checkGroups)
+                : GroupCodec.parse15(m, v15Off, version, this::checkGroups);
+        int id = gm.groupId();
+        int xid = OfpCodec.xid(m);
+        if (gm.command() == GroupCodec.DELETE) {
             for (int gone : groups.delete(id)) {
                 removed(tables.delete(r -> r.actions.stream()
                         .anyMatch(a -> a instanceof OfAction.Group g && g.groupId() == gone),
-                        r -> OfTables.REASON_GROUP_DELETE, this, OfpCodec.xid(m)));
+                        r -> OfTables.REASON_GROUP_DELETE, this, xid));
             }
             return;
-        }
-        if (command > 2) {
-            throw new OfpError(ET13_GROUP_MOD_FAILED, 11);        // BAD_COMMAND
-        }
-        if (type > OfGroups.FAST_FAILOVER) {
-            throw new OfpError(ET13_GROUP_MOD_FAILED, 10);        // BAD_TYPE
         }
         if (Integer.compareUnsigned(id, OfGroups.MAX) > 0) {
             throw new OfpError(ET13_GROUP_MOD_FAILED, 1);         // INVALID_GROUP
         }
-        List<OfGroups.Bucket> buckets = new ArrayList<>();
-        int off = 16;
-        while (off < m.length) {
-            if (m.length - off < 16) {
-                throw new OfpError(ET13_GROUP_MOD_FAILED, 12);    // BAD_BUCKET
+        int result;
+        if (gm.command() == GroupCodec.INSERT_BUCKET) {
+            result = groups.insertBuckets(id, gm.commandBucketId(), gm.buckets());
+        } else if (gm.command() == GroupCodec.REMOVE_BUCKET) {
+            result = groups.removeBuckets(id, gm.commandBucketId());
+        } else {
+            OfGroups.Group g = new OfGroups.Group(id, gm.type(), List.copyOf(gm.buckets()), System.nanoTime(),
+                    new OfRule.Counters());
+            if (gm.command() == GroupCodec.ADD) {
+                if (!groups.add(g)) {
+                    throw new OfpError(ET13_GROUP_MOD_FAILED, 0);      // GROUP_EXISTS
+                }
+                return;
             }
-            int len = u16(m, off);
-            if (len < 16 || len % 8 != 0 || off + len > m.length) {
-                throw new OfpError(ET13_GROUP_MOD_FAILED, 12);
+            if (gm.command() == GroupCodec.ADD_OR_MOD) {
+                groups.addOrModify(g);
+                return;
             }
-            int weight = u16(m, off + 2);
-            int watchPort = u32(m, off + 4);
-            int watchGroup = u32(m, off + 8);
-            List<OfAction> actions = OfActions.parse13(m, off + 16, off + len);
-            checkGroups(actions, id);
-            if (type != OfGroups.SELECT && weight != 0) {
-                throw new OfpError(ET13_GROUP_MOD_FAILED, 2);     // WEIGHT_UNSUPPORTED
-            }
-            if (type == OfGroups.FAST_FAILOVER && watchPort == Ofp.OFPP13_ANY && watchGroup == OfGroups.ANY) {
-                throw new OfpError(ET13_GROUP_MOD_FAILED, 13);    // BAD_WATCH
-            }
-            buckets.add(new OfGroups.Bucket(weight, watchPort, watchGroup, actions));
-            off += len;
+            result = groups.modify(g) ? 0 : OfGroups.UNKNOWN_GROUP;
         }
-        if (type == OfGroups.INDIRECT && buckets.size() != 1) {
-            throw new OfpError(ET13_GROUP_MOD_FAILED, 1);         // INVALID_GROUP
-        }
-        OfGroups.Group g = new OfGroups.Group(id, type, List.copyOf(buckets), System.nanoTime(), new OfRule.Counters());
-        if (command == 0 ? !groups.add(g) : !groups.modify(g)) {
-            throw new OfpError(ET13_GROUP_MOD_FAILED, command == 0 ? 0 : 8);   // GROUP_EXISTS / UNKNOWN_GROUP
+        if (result != 0) {
+            throw new OfpError(ET13_GROUP_MOD_FAILED, result);
         }
     }
 
@@ -1074,6 +1054,21 @@ public final class OfpSession {
             flowMonitor(m, 24, xid, out);
             return;
         }
+        if (subtype == NXST_GROUP || subtype == NXST_GROUP_DESC || subtype == NXST_GROUP_FEATURES) {
+            // Open vSwitch's groups for OpenFlow 1.0: the 1.5 descriptions, 1.3 statistics.
+            List<byte[]> entries = new ArrayList<>();
+            if (subtype == NXST_GROUP_FEATURES) {
+                exact(m, 24);
+                entries.add(GroupCodec.features(version));
+            } else {
+                exact(m, 32);
+                groupEntries(subtype == NXST_GROUP, u32(m, 24), entries);
+            }
+            ByteBuffer prefix = ByteBuffer.allocate(12);
+            prefix.putInt(Ofp.NX_VENDOR_ID).putInt(subtype).putInt(0);
+            statsReply(xid, Ofp.ST_VENDOR, prefix.array(), entries, out);
+            return;
+        }
         if (subtype != Ofp.NXST_FLOW && subtype != Ofp.NXST_AGGREGATE) {
             throw badRequest(Ofp.BRC_BAD_SUBTYPE);
         }
@@ -1179,21 +1174,15 @@ public final class OfpSession {
                 return;
             }
             case Ofp.MP13_GROUP, Ofp.MP13_GROUP_DESC -> {
+                // Group statistics name a group; so does a 1.5 description request.
                 int id = ALL_GROUPS_ID;
-                if (mtype == Ofp.MP13_GROUP) {
+                if (mtype == Ofp.MP13_GROUP || v15()) {
                     exact(m, 24);
                     id = u32(m, 16);
                 } else {
                     exact(m, 16);
                 }
-                OfGroups g = sw.groups();
-                if (g != null) {
-                    for (OfGroups.Group group : g.all()) {
-                        if (id == ALL_GROUPS_ID || id == group.id()) {
-                            entries.add(mtype == Ofp.MP13_GROUP ? groupStats(group) : groupDesc(group));
-                        }
-                    }
-                }
+                groupEntries(mtype == Ofp.MP13_GROUP, id, entries);
             }
             case MP13_METER, MP13_METER_CONFIG -> {
                 exact(m, 24);
@@ -1215,17 +1204,7 @@ public final class OfpSession {
             }
             case MP13_GROUP_FEATURES -> {
                 exact(m, 16);
-                ByteBuffer b = ByteBuffer.allocate(40);
-                b.putInt(0xf);                        // types: all, select, indirect, fast failover
-                b.putInt(0x1 | 0x2 | 0x4);            // capabilities: SELECT_WEIGHT, SELECT_LIVENESS, CHAINING
-                for (int i = 0; i < 4; i++) {
-                    b.putInt(OfGroups.MAX);           // max_groups
-                }
-                int actions = (1 << 0) | (1 << 17) | (1 << 18) | (1 << 22) | (1 << 23) | (1 << 24) | (1 << 25);
-                for (int i = 0; i < 4; i++) {
-                    b.putInt(actions);
-                }
-                entries.add(b.array());
+                entries.add(GroupCodec.features(version));
             }
             case Ofp.MP13_TABLE_FEATURES -> {
                 if (m.length != 16) {
