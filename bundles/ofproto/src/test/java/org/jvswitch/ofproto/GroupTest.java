@@ -130,6 +130,18 @@ class GroupTest {
         assertEquals(0, br0.groups.size(), "del-groups left none");
     }
 
+    /** replace-flows and diff-flows (resources/ovs-3.1/replace.sh) print what Open vSwitch 3.1 printed. */
+    @Test
+    void replaceAndDiffFlowsPrintWhatOpenVSwitchPrinted() throws Exception {
+        String ours = script("replace.sh");
+        String ovs;
+        try (InputStream in = getClass().getResourceAsStream("/ovs-3.1/replace-out.txt")) {
+            ovs = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(ovs, ours);
+        assertEquals(5, br0.tables.size(), "the flows of new.txt");
+    }
+
     private static FlowKey udp(int odpIn, long src, int srcPort) {
         FlowKey k = new FlowKey();
         k.setInPort(odpIn);

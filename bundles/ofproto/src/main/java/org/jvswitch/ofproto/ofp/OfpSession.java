@@ -1560,7 +1560,9 @@ public final class OfpSession {
         if (!writable) {
             throw badRequest(Ofp.BRC_EPERM);
         }
-        int tableId = 0;
+        // Without the table-id extension an OpenFlow 1.0 flow_mod names every table (Open
+        // vSwitch's 0xff): a delete or modify reaches them all, an add goes to table 0.
+        int tableId = Ofp.OFPTT_ALL;
         if (flowModTableId) {
             tableId = command >>> 8;
             command &= 0xff;
@@ -1717,7 +1719,7 @@ public final class OfpSession {
             case FC_MODIFY -> {
                 int n = tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.coveredBy(fm.match()),
                         fm.actions(), fm.newCookie(), this, xid);
-                if (n == 0 && fm.addIfNone() && !allTables) {
+                if (n == 0 && fm.addIfNone()) {
                     tables.add(rule, this, xid);
                 }
             }
@@ -1726,7 +1728,7 @@ public final class OfpSession {
                         ? tables.modify(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
                                 && r.match.equals(fm.match()), fm.actions(), fm.newCookie(), this, xid)
                         : 0;
-                if (n == 0 && fm.addIfNone() && !allTables) {
+                if (n == 0 && fm.addIfNone()) {
                     tables.add(rule, this, xid);
                 }
             }
