@@ -78,7 +78,7 @@ class FlowProgrammingTest {
             p.destroyForcibly();
             throw new AssertionError("ovs-ofctl hung: " + cmd);
         }
-        return ("rc=" + p.exitValue() + "\n" + out + err).replaceAll("duration=[0-9.]+s", "duration=D");
+        return ("rc=" + p.exitValue() + "\n" + out + err).replaceAll("duration=[0-9.]+s", "duration=D").replaceAll("idle_age=[0-9]+, ", "");
     }
 
     private String ok(String... args) throws Exception {

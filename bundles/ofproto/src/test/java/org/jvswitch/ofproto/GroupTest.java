@@ -2,22 +2,14 @@ package org.jvswitch.ofproto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.jvswitch.api.dpif.DpActions;
-import org.jvswitch.api.dpif.DpifProvider;
 import org.jvswitch.api.flow.FlowKey;
-import org.jvswitch.api.netdev.NetdevStats;
-import org.jvswitch.api.ofproto.Ofproto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupTest {
     @TempDir
     Path rundir;
-    private OfprotoServiceImpl service;
+    private OvsScript sandbox;
     private OfprotoDpif br0;
-    private final RecordingDpif dpif = new RecordingDpif();
+    private RecordingDpif dpif;
 
     /** Datapath port of OpenFlow port n (LOCAL is datapath port 1). */
     private static int odp(int ofport) {
@@ -42,37 +34,18 @@ class GroupTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        service = new OfprotoServiceImpl(rundir);
-        service.addDpifProvider(new DpifProvider() {
-            @Override public String type() { return "netdev"; }
-            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
-        });
-        br0 = (OfprotoDpif) service.create("br0", "netdev");
-        br0.portAdd(OfctlInteropTest.netdev("br0", 0x0a1b2c3d4e5fL, false, NetdevStats.ZERO), Ofproto.OFPP_LOCAL);
-        for (int i = 1; i <= 3; i++) {
-            br0.portAdd(OfctlInteropTest.netdev("p" + i, 0xaa55aa550000L + i, true, NetdevStats.ZERO), i);
-        }
-        br0.setFailMode("secure");
+        sandbox = new OvsScript(rundir, 3);
+        br0 = sandbox.br0;
+        dpif = sandbox.dpif;
     }
 
     @AfterEach
     void tearDown() {
-        service.deactivate();
+        sandbox.close();
     }
 
     private String script(String name) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")), "needs Open vSwitch's ovs-ofctl");
-        Path s = rundir.resolve(name);
-        try (InputStream in = getClass().getResourceAsStream("/ovs-3.1/" + name)) {
-            Files.copy(in, s);
-        }
-        ProcessBuilder pb = new ProcessBuilder("bash", s.toString()).redirectErrorStream(true);
-        pb.environment().put("OVS_RUNDIR", rundir.toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return out.replaceAll("duration=[0-9.]+s", "duration=Ds");
+        return sandbox.run(name).replaceAll("duration=[0-9.]+s", "duration=Ds");
     }
 
     /** The output without the group-features section (jvswitch has no MPLS or queue actions). */
@@ -85,10 +58,7 @@ class GroupTest {
     @Test
     void groupScriptPrintsWhatOpenVSwitchPrinted() throws Exception {
         String ours = script("groups.sh");
-        String ovs;
-        try (InputStream in = getClass().getResourceAsStream("/ovs-3.1/groups-out.txt")) {
-            ovs = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("duration=[0-9.]+s", "duration=Ds");
-        }
+        String ovs = OvsScript.golden("groups-out.txt").replaceAll("duration=[0-9.]+s", "duration=Ds");
         assertEquals(withoutFeatures(ovs), withoutFeatures(ours));
         assertTrue(ours.contains("""
                  Group table:
@@ -122,10 +92,7 @@ class GroupTest {
     @Test
     void openFlow15AndDefaultProtocolGroupScriptPrintsWhatOpenVSwitchPrinted() throws Exception {
         String ours = script("groups15.sh");
-        String ovs;
-        try (InputStream in = getClass().getResourceAsStream("/ovs-3.1/groups15-out.txt")) {
-            ovs = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("duration=[0-9.]+s", "duration=Ds");
-        }
+        String ovs = OvsScript.golden("groups15-out.txt").replaceAll("duration=[0-9.]+s", "duration=Ds");
         assertEquals(groupsSorted(ovs), groupsSorted(ours));
         assertEquals(0, br0.groups.size(), "del-groups left none");
     }
@@ -134,10 +101,7 @@ class GroupTest {
     @Test
     void replaceAndDiffFlowsPrintWhatOpenVSwitchPrinted() throws Exception {
         String ours = script("replace.sh");
-        String ovs;
-        try (InputStream in = getClass().getResourceAsStream("/ovs-3.1/replace-out.txt")) {
-            ovs = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String ovs = OvsScript.golden("replace-out.txt");
         assertEquals(ovs, ours);
         assertEquals(5, br0.tables.size(), "the flows of new.txt");
     }
@@ -162,8 +126,7 @@ class GroupTest {
         String out = script("groups.sh");
         assertTrue(out.contains("== del-groups"), out);
         // groups.sh ends with no groups; build a fresh set through the same tool.
-        Path s = rundir.resolve("more.sh");
-        Files.writeString(s, """
+        assertEquals("", sandbox.bash("""
                 O="-O OpenFlow13"
                 ovs-ofctl $O add-group br0 group_id=1,type=all,bucket=output:1,bucket=mod_dl_src:02:00:00:00:00:09,output:2
                 ovs-ofctl $O add-group br0 'group_id=2,type=select,bucket=weight:10,actions=output:1,bucket=weight:30,actions=output:2'
@@ -173,12 +136,7 @@ class GroupTest {
                 ovs-ofctl $O add-flow br0 in_port=3,udp,tp_dst=54,actions=group:2
                 ovs-ofctl $O add-flow br0 in_port=3,udp,tp_dst=55,actions=group:3
                 ovs-ofctl $O add-flow br0 in_port=3,udp,tp_dst=56,actions=group:4
-                """);
-        ProcessBuilder pb = new ProcessBuilder("bash", s.toString()).redirectErrorStream(true);
-        pb.environment().put("OVS_RUNDIR", rundir.toString());
-        Process p = pb.start();
-        assertEquals("", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                """));
 
         // all: every bucket, each on the packet as it came; then the flow's own output sees the
         // packet unchanged by the buckets.
@@ -214,7 +172,7 @@ class GroupTest {
         assertEquals("push_vlan(vid=9,pcp=0)," + odp(1), upcall(ind, new FlowKey()).toString());
 
         // A trace shows the buckets.
-        String t = new OfprotoCommands(service).trace(List.of("br0", "in_port=3,udp,tp_dst=56"));
+        String t = new OfprotoCommands(sandbox.service).trace(List.of("br0", "in_port=3,udp,tp_dst=56"));
         assertTrue(t.contains("    group:4\n    bucket 0\n            push_vlan:0x8100\n            set_field:4105->vlan_vid\n"
                 + "            output:1\n"), t);
         assertTrue(t.endsWith("Datapath actions: push_vlan(vid=9,pcp=0)," + odp(1) + "\n"), t);

@@ -2,18 +2,10 @@ package org.jvswitch.ofproto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
-import org.jvswitch.api.dpif.DpifProvider;
 import org.jvswitch.api.flow.FlowKey;
-import org.jvswitch.api.netdev.NetdevStats;
-import org.jvswitch.api.ofproto.Ofproto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,46 +19,28 @@ import org.junit.jupiter.api.io.TempDir;
 class MeterTest {
     @TempDir
     Path rundir;
-    private OfprotoServiceImpl service;
+    private OvsScript sandbox;
     private OfprotoDpif br0;
-    private final RecordingDpif dpif = new RecordingDpif();
+    private RecordingDpif dpif;
 
     @BeforeEach
     void setUp() throws Exception {
-        service = new OfprotoServiceImpl(rundir);
-        service.addDpifProvider(new DpifProvider() {
-            @Override public String type() { return "netdev"; }
-            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
-        });
-        br0 = (OfprotoDpif) service.create("br0", "netdev");
-        br0.portAdd(OfctlInteropTest.netdev("br0", 0x0a1b2c3d4e5fL, false, NetdevStats.ZERO), Ofproto.OFPP_LOCAL);
-        br0.portAdd(OfctlInteropTest.netdev("p1", 0xaa55aa550001L, true, NetdevStats.ZERO), 1);
-        br0.portAdd(OfctlInteropTest.netdev("p2", 0xaa55aa550002L, true, NetdevStats.ZERO), 2);
-        br0.setFailMode("secure");
+        sandbox = new OvsScript(rundir, 2);
+        br0 = sandbox.br0;
+        dpif = sandbox.dpif;
     }
 
     @AfterEach
     void tearDown() {
-        service.deactivate();
+        sandbox.close();
     }
 
     private String bash(String script) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")), "needs Open vSwitch's ovs-ofctl");
-        Path s = rundir.resolve("script.sh");
-        Files.writeString(s, script);
-        ProcessBuilder pb = new ProcessBuilder("bash", s.toString()).redirectErrorStream(true);
-        pb.environment().put("OVS_RUNDIR", rundir.toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return out;
+        return sandbox.bash(script);
     }
 
     private static String resource(String name) throws Exception {
-        try (InputStream in = MeterTest.class.getResourceAsStream("/ovs-3.1/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return OvsScript.golden(name);
     }
 
     private static String withoutFeatures(String out) {

@@ -683,7 +683,8 @@ public final class OfpSession {
         b.put((byte) OfTables.N_TABLES);
         if (of10()) {
             OfpCodec.pad(b, 3);
-            b.putInt(0x7);                // FLOW_STATS | TABLE_STATS | PORT_STATS
+            // FLOW_STATS | TABLE_STATS | PORT_STATS | QUEUE_STATS (none, but asked and answered) | ARP_MATCH_IP
+            b.putInt(0x7 | 0x40 | 0x80);
             b.putInt(0x7ff);              // actions: OUTPUT through SET_TP_DST (no ENQUEUE)
             for (SwitchView.Port p : ports) {
                 if (b.position() + 48 > Ofp.MAX_LEN) {
@@ -694,7 +695,7 @@ public final class OfpSession {
         } else {
             b.put((byte) 0);              // auxiliary_id
             OfpCodec.pad(b, 2);
-            b.putInt(0x7);
+            b.putInt(0x7 | 0x8 | 0x40);   // FLOW, TABLE, PORT, GROUP and QUEUE statistics
             b.putInt(0);                  // reserved
         }
         return OfpCodec.finish(b);
@@ -715,7 +716,8 @@ public final class OfpSession {
     }
 
     private static int state(SwitchView.Port p, boolean of13) {
-        if (!p.netdev().carrier()) {
+        // A port taken down (mod-port down) has no link, as a kernel device set down loses it.
+        if (!p.netdev().carrier() || (p.config() & 1) != 0) {
             return Ofp.OFPPS_LINK_DOWN;
         }
         return of13 ? Ofp.OFPPS13_LIVE : 0;
@@ -1389,7 +1391,10 @@ public final class OfpSession {
         putDuration(b, r.createdNanos);
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         b.putShort((short) nxm.length);           // match_len
-        b.putShort((short) 0).putShort((short) 0); // idle_age, hard_age: not kept
+        // idle_age: seconds since the rule last matched (or was added), plus one; hard_age: unknown.
+        long last = Math.max(r.createdNanos, r.counters.usedNanos());
+        long idle = Math.max(0, System.nanoTime() - last) / 1_000_000_000L;
+        b.putShort((short) Math.min(0xffff, idle + 1)).putShort((short) 0);
         b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
         b.put(nxm);
         OfpCodec.pad(b, padded - nxm.length);
