@@ -37,14 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 rules=$work/rules.txt
-awk 'BEGIN {
-  for (p = 1; p <= 4; p++) for (c = 0; c < 5; c++)
-    printf "table=0,priority=100,tcp,in_port=%d,tp_dst=%d,actions=resubmit(,1)\n", p, 80 + c
-  for (d = 0; d < 500; d++)
-    printf "table=1,priority=200,ip,nw_dst=10.0.%d.%d,actions=load:%d->NXM_NX_REG0[],resubmit(,2)\n", int(d / 256), d % 256, d % 96
-  for (r = 0; r < 96; r++) for (c = 0; c < 5; c++)
-    printf "table=2,priority=300,tcp,reg0=%d,tp_dst=%d,actions=mod_dl_dst:02:00:00:00:01:%02x,output:%d\n", r, 80 + c, r, 1 + (r + c) % 4
-}' > "$rules"
+awk -f "$here/xlate-rules.awk" > "$rules"
 
 # The traffic: one datapath flow text per line, "<port> <flow>".
 traffic=$work/traffic.txt

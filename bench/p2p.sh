@@ -9,29 +9,39 @@
 # mpps = packets the PMD received per second in the window; cycles per packet from
 # dpif-netdev/pmd-stats-show (jvswitch counts nanoseconds: converted with the core's MHz).
 #
-# Usage: bench/p2p.sh [--flows N] [--rules inport|l3|l2] [--compare-ovs] [--seconds S]
+# Usage: bench/p2p.sh [--flows N] [--rules inport|l3|l2|xlate] [--upcalls] [--compare-ovs] [--seconds S]
 #   inport: in_port=1,actions=output:2
 #   l3:     ip,in_port=1,nw_dst=10.1.0.1,actions=output:2 (one megaflow; every packet is looked up)
 #   l2:     inport plus a higher-priority (40000) decoy dl_src=02:de:ad:be:ef:01,actions=drop, so that each
 #           flow (each has its own source MAC) gets its own megaflow
+#   xlate:  the 1,000 rules over 3 tables of bench/megaflows.sh, and N TCP flows through them (to
+#           ruled and unruled destinations and ports), so that the flows make many megaflows
+# --upcalls measures the translation instead of forwarding: after the warm-up the datapath's
+# flows are deleted, every flow goes up again, and the LAST line is
+#     upcalls us_per_upcall=<x> upcalls_per_s=<1e6/x> [ovs_us_per_upcall=<z> ovs_upcalls_per_s=<..> ratio=<z/x>]
+# from dpif-netdev/pmd-perf-show's "Upcalls" line (the PMD's time in upcalls: miss, translation
+# through the OpenFlow tables, megaflow install), on both switches.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 flows=0
 rules=inport
 compare=0
+upcalls=0
 secs=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --flows) flows=$2; shift 2 ;;
     --rules) rules=$2; shift 2 ;;
     --compare-ovs) compare=1; shift ;;
+    --upcalls) upcalls=1; shift ;;
     --seconds) secs=$2; shift 2 ;;
     *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
   esac
 done
-case "$rules" in inport|l3|l2) ;; *) echo "unknown --rules $rules" >&2; exit 2 ;; esac
+case "$rules" in inport|l3|l2|xlate) ;; *) echo "unknown --rules $rules" >&2; exit 2 ;; esac
 [ "$rules" != inport ] && [ "$flows" -eq 0 ] && flows=1
+[ "$rules" = xlate ] && [ "$flows" -lt 2 ] && flows=20000
 
 dist=$root/runtime/target/jvswitch
 [ -x "$dist/bin/jvswitch" ] || (cd "$root" && ./dev build)
@@ -50,9 +60,10 @@ trap cleanup EXIT
 
 src=net_null0
 if [ "$flows" -gt 0 ]; then
-  python3 - "$work/flows.pcap" "$flows" <<'EOF'
-import struct, sys
-path, n = sys.argv[1], int(sys.argv[2])
+  python3 - "$work/flows.pcap" "$flows" "$rules" <<'EOF'
+import random, struct, sys
+path, n, rules = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+random.seed(7)
 def csum(h):
     s = sum(struct.unpack('!10H', h))
     while s >> 16: s = (s & 0xffff) + (s >> 16)
@@ -61,11 +72,19 @@ with open(path, 'wb') as o:
     o.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
     for i in range(n):
         eth = bytes([0x50, 0x54, 0, 0, 0, 2, 0x02, 0x10, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff, 1]) + b'\x08\x00'
-        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 50, i & 0xffff, 0, 64, 17, 0,
-                         bytes([10, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff]), bytes([10, 1, 0, 1]))
+        if rules == 'xlate':
+            # TCP to one of 600 destinations (500 have rules), port 80-84 (ruled) or any.
+            d = random.randrange(600)
+            port = 80 + random.randrange(5) if random.random() < 0.7 else random.randrange(1024, 65535)
+            ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 50, i & 0xffff, 0, 64, 6, 0,
+                             bytes([192, 168, (i >> 8) & 0xff, i & 0xff]), bytes([10, 0, d >> 8, d & 0xff]))
+            l4 = struct.pack('!HHIIBBHHH', 1024 + (i % 50000), port, 0, 0, 0x50, 0x02, 8192, 0, 0) + bytes(10)
+        else:
+            ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 50, i & 0xffff, 0, 64, 17, 0,
+                             bytes([10, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff]), bytes([10, 1, 0, 1]))
+            l4 = struct.pack('!HHHH', 1024 + (i % 50000), 2000, 30, 0) + bytes(22)
         ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
-        udp = struct.pack('!HHHH', 1024 + (i % 50000), 2000, 30, 0) + bytes(22)
-        f = eth + ip + udp
+        f = eth + ip + l4
         o.write(struct.pack('<IIII', 0, 0, len(f), len(f)) + f)
 EOF
   src="net_pcap0,rx_pcap=$work/flows.pcap,infinite_rx=1"
@@ -75,7 +94,13 @@ case "$rules" in
   inport) flow_rules=("in_port=1,actions=output:2") ;;
   l3) flow_rules=("ip,in_port=1,nw_dst=10.1.0.1,actions=output:2") ;;
   l2) flow_rules=("in_port=1,actions=output:2" "priority=40000,dl_src=02:de:ad:be:ef:01,actions=drop") ;;
+  xlate) flow_rules=() ;;
 esac
+rules_file=
+if [ "$rules" = xlate ]; then
+  rules_file=$work/rules.txt
+  awk -f "$here/xlate-rules.awk" > "$rules_file"
+fi
 
 # Sets up the bridge with the client environment already pointing at a switch.
 configure() {
@@ -86,6 +111,7 @@ configure() {
     -- add-port br0 p1 -- set Interface p1 type=dpdk options:dpdk-devargs=net_null1 ofport_request=2
   local r
   for r in "${flow_rules[@]}"; do ovs-ofctl add-flow br0 "$r"; done
+  if [ -n "$rules_file" ]; then ovs-ofctl add-flows br0 "$rules_file"; fi
   ovs-vsctl --timeout=60 add-port br0 p0 -- set Interface p0 type=dpdk "options:dpdk-devargs=$src" ofport_request=1
 }
 
@@ -100,8 +126,36 @@ measure() {
   echo "$(echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}') $(echo "$stats" | awk '/avg cycles per packet/ {print $5; exit}')"
 }
 
+# Prints "<upcalls> <us per upcall>": after the warm-up, the datapath's flows are deleted and
+# every flow of the pcap goes up again; pmd-perf-show counts the PMD's time in upcalls.
+measure_upcalls() {
+  sleep 3
+  ovs-appctl "${appctl_target[@]}" dpctl/del-flows >/dev/null
+  ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-stats-clear >/dev/null
+  sleep "$secs"
+  local stats
+  stats=$(ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-perf-show -pmd 1)
+  echo "$stats" >&2
+  echo "$stats" | awk '/- Upcalls:/ { gsub(/[(,%]/, " "); print $3, $5; exit }'
+}
+
+per_second() { awk -v u="$1" 'BEGIN { printf "%.0f", (u > 0) ? 1e6 / u : 0 }'; }
+
 mhz=$(awk -F': *' '/^processor/ { p = $2 } /^cpu MHz/ && p == 1 { print $2; exit }' /proc/cpuinfo)
-[ -n "$mhz" ] || mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
+[ -n "$mhz" ] || # Prints "<upcalls> <us per upcall>": after the warm-up, the datapath's flows are deleted and
+# every flow of the pcap goes up again; pmd-perf-show counts the PMD's time in upcalls.
+measure_upcalls() {
+  sleep 3
+  ovs-appctl "${appctl_target[@]}" dpctl/del-flows >/dev/null
+  ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-stats-clear >/dev/null
+  sleep "$secs"
+  local stats
+  stats=$(ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-perf-show -pmd 1)
+  echo "$stats" >&2
+  echo "$stats" | awk '/- Upcalls:/ { gsub(/[(,%]/, " "); print $3, $5; exit }'
+}
+
+mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
 
 appctl_target=()
 echo "== jvswitch: p0=$src rules=$rules" >&2
@@ -109,11 +163,16 @@ export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
 mkdir -p "$JVSWITCH_VAR"
 "$dist/bin/jvswitch" start >/dev/null
 configure "jvswitch-p2p-$$"
-read -r pkts nspp < <(measure)
+if [ "$upcalls" -eq 1 ]; then
+  read -r ups usper < <(measure_upcalls)
+  line="upcalls us_per_upcall=$usper upcalls_per_s=$(per_second "$usper") upcalls_measured=$ups"
+else
+  read -r pkts nspp < <(measure)
+  mpps=$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+  cpp=$(awk -v n="$nspp" -v m="$mhz" 'BEGIN { printf "%.1f", n * m / 1000 }')
+  line="p2p-null mpps=$mpps cycles_per_pkt=$cpp"
+fi
 "$dist/bin/jvswitch" stop >/dev/null
-mpps=$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
-cpp=$(awk -v n="$nspp" -v m="$mhz" 'BEGIN { printf "%.1f", n * m / 1000 }')
-line="p2p-null mpps=$mpps cycles_per_pkt=$cpp"
 
 if [ "$compare" -eq 1 ]; then
   if [ ! -x "$ovs_dpdk" ]; then
@@ -122,11 +181,17 @@ if [ "$compare" -eq 1 ]; then
     echo "== Open vSwitch-DPDK: p0=$src rules=$rules" >&2
     start_ovs_dpdk
     configure "ovs-p2p-$$"
-    read -r opkts ocpp < <(measure)
+    if [ "$upcalls" -eq 1 ]; then
+      read -r oups ousper < <(measure_upcalls)
+      ratio=$(awk -v a="$usper" -v b="$ousper" 'BEGIN { printf "%.2f", (a > 0) ? b / a : 0 }')
+      line="$line ovs_us_per_upcall=$ousper ovs_upcalls_per_s=$(per_second "$ousper") ovs_upcalls_measured=$oups ratio=$ratio"
+    else
+      read -r opkts ocpp < <(measure)
+      ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+      ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
+      line="$line ovs_mpps=$ompps ovs_cycles_per_pkt=$ocpp ratio=$ratio"
+    fi
     ovs-appctl "${appctl_target[@]}" exit >/dev/null 2>&1 || true
-    ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
-    ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
-    line="$line ovs_mpps=$ompps ovs_cycles_per_pkt=$ocpp ratio=$ratio"
   fi
 fi
 echo "$line"
