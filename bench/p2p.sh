@@ -16,11 +16,12 @@
 #           flow (each has its own source MAC) gets its own megaflow
 #   xlate:  the 1,000 rules over 3 tables of bench/megaflows.sh, and N TCP flows through them (to
 #           ruled and unruled destinations and ports), so that the flows make many megaflows
-# --upcalls measures the translation instead of forwarding: after the warm-up the datapath's
-# flows are deleted, every flow goes up again, and the LAST line is
+# --upcalls measures the translation instead of forwarding, on a warm switch (see
+# measure_upcalls): every flow goes up once, and the LAST line is
 #     upcalls us_per_upcall=<x> upcalls_per_s=<1e6/x> [ovs_us_per_upcall=<z> ovs_upcalls_per_s=<..> ratio=<z/x>]
 # from dpif-netdev/pmd-perf-show's "Upcalls" line (the PMD's time in upcalls: miss, translation
-# through the OpenFlow tables, megaflow install), on both switches.
+# through the OpenFlow tables, megaflow install), on both switches. P2P_KEEP=/tmp/x keeps the
+# datapath flows of an --upcalls run as /tmp/x.jvswitch and /tmp/x.ovs.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
@@ -105,13 +106,20 @@ fi
 # Sets up the bridge with the client environment already pointing at a switch.
 configure() {
   local prefix=$1
+  # pmd-perf-metrics: Open vSwitch counts the cycles of upcalls only with it.
   ovs-vsctl --timeout=60 set Open_vSwitch . other_config:dpdk-init=true \
-    "other_config:dpdk-extra=--no-pci --file-prefix=$prefix" other_config:pmd-cpu-mask=0x2
+    "other_config:dpdk-extra=--no-pci --file-prefix=$prefix" other_config:pmd-cpu-mask=0x2 \
+    other_config:pmd-perf-metrics=$([ "$upcalls" -eq 1 ] && echo true || echo false)
   ovs-vsctl --timeout=60 add-br br0 -- set bridge br0 datapath_type=netdev fail_mode=secure \
     -- add-port br0 p1 -- set Interface p1 type=dpdk options:dpdk-devargs=net_null1 ofport_request=2
   local r
   for r in "${flow_rules[@]}"; do ovs-ofctl add-flow br0 "$r"; done
   if [ -n "$rules_file" ]; then ovs-ofctl add-flows br0 "$rules_file"; fi
+  # --upcalls adds the source once the counters are cleared (measure_upcalls).
+  [ "$upcalls" -eq 1 ] || add_source
+}
+
+add_source() {
   ovs-vsctl --timeout=60 add-port br0 p0 -- set Interface p0 type=dpdk "options:dpdk-devargs=$src" ofport_request=1
 }
 
@@ -126,36 +134,36 @@ measure() {
   echo "$(echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}') $(echo "$stats" | awk '/avg cycles per packet/ {print $5; exit}')"
 }
 
-# Prints "<upcalls> <us per upcall>": after the warm-up, the datapath's flows are deleted and
-# every flow of the pcap goes up again; pmd-perf-show counts the PMD's time in upcalls.
+# Prints "<upcalls> <us per upcall>" of a warm switch. Warm-up: the source comes in four times,
+# alternately on ports 1 and 3, for 2 s each and is removed (the datapath drops a removed port's
+# flows, so each time every flow goes up again: some 25,000 translations, enough for the JIT to
+# compile jvswitch's). Then the counters are cleared, the source comes in once more, every flow
+# goes up, and pmd-perf-show tells the PMD's time in upcalls. (Deleting the datapath's flows
+# instead would not do: Open vSwitch keeps their ukeys a while and will not reinstall them.)
 measure_upcalls() {
-  sleep 3
-  ovs-appctl "${appctl_target[@]}" dpctl/del-flows >/dev/null
-  ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-stats-clear >/dev/null
+  local round port
+  for round in 1 2 3 4 5; do
+    port=$(( round % 2 == 1 ? 1 : 3 ))
+    [ "$round" -eq 5 ] && ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-stats-clear >/dev/null
+    ovs-vsctl --timeout=60 add-port br0 "s$round" -- set Interface "s$round" type=dpdk \
+      "options:dpdk-devargs=${src/net_pcap0/net_pcap$round}" "ofport_request=$port"
+    [ "$round" -eq 5 ] && break
+    sleep 2
+    ovs-vsctl --timeout=60 del-port br0 "s$round"
+    sleep 1
+  done
   sleep "$secs"
   local stats
   stats=$(ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-perf-show -pmd 1)
   echo "$stats" >&2
+  if [ -n "${P2P_KEEP:-}" ]; then ovs-appctl "${appctl_target[@]}" dpctl/dump-flows > "$P2P_KEEP.$1"; fi
   echo "$stats" | awk '/- Upcalls:/ { gsub(/[(,%]/, " "); print $3, $5; exit }'
 }
 
 per_second() { awk -v u="$1" 'BEGIN { printf "%.0f", (u > 0) ? 1e6 / u : 0 }'; }
 
 mhz=$(awk -F': *' '/^processor/ { p = $2 } /^cpu MHz/ && p == 1 { print $2; exit }' /proc/cpuinfo)
-[ -n "$mhz" ] || # Prints "<upcalls> <us per upcall>": after the warm-up, the datapath's flows are deleted and
-# every flow of the pcap goes up again; pmd-perf-show counts the PMD's time in upcalls.
-measure_upcalls() {
-  sleep 3
-  ovs-appctl "${appctl_target[@]}" dpctl/del-flows >/dev/null
-  ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-stats-clear >/dev/null
-  sleep "$secs"
-  local stats
-  stats=$(ovs-appctl "${appctl_target[@]}" dpif-netdev/pmd-perf-show -pmd 1)
-  echo "$stats" >&2
-  echo "$stats" | awk '/- Upcalls:/ { gsub(/[(,%]/, " "); print $3, $5; exit }'
-}
-
-mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
+[ -n "$mhz" ] || mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
 
 appctl_target=()
 echo "== jvswitch: p0=$src rules=$rules" >&2
@@ -164,7 +172,7 @@ mkdir -p "$JVSWITCH_VAR"
 "$dist/bin/jvswitch" start >/dev/null
 configure "jvswitch-p2p-$$"
 if [ "$upcalls" -eq 1 ]; then
-  read -r ups usper < <(measure_upcalls)
+  read -r ups usper < <(measure_upcalls jvswitch)
   line="upcalls us_per_upcall=$usper upcalls_per_s=$(per_second "$usper") upcalls_measured=$ups"
 else
   read -r pkts nspp < <(measure)
@@ -182,7 +190,7 @@ if [ "$compare" -eq 1 ]; then
     start_ovs_dpdk
     configure "ovs-p2p-$$"
     if [ "$upcalls" -eq 1 ]; then
-      read -r oups ousper < <(measure_upcalls)
+      read -r oups ousper < <(measure_upcalls ovs)
       ratio=$(awk -v a="$usper" -v b="$ousper" 'BEGIN { printf "%.2f", (a > 0) ? b / a : 0 }')
       line="$line ovs_us_per_upcall=$ousper ovs_upcalls_per_s=$(per_second "$ousper") ovs_upcalls_measured=$oups ratio=$ratio"
     else

@@ -19,7 +19,8 @@ import org.jvswitch.api.flow.FlowKey;
  * registers, then the packet's metadata, L2, L3 and L4 fields, each stage checked against an
  * index of the values its rules have up to that stage, so a packet that fails early costs the
  * megaflow only the bits of the stages looked at; at the L3 stage, IPv4 address prefixes rule a
- * packet out with as few leading bits as possible. Immutable; built from a table's rules.
+ * packet out with as few leading bits as possible, and at the last stage the transport ports do
+ * the same (Open vSwitch's prefix tries and ports trie). Immutable; built from a table's rules.
  */
 public final class OfClassifier {
     /**
@@ -95,6 +96,14 @@ public final class OfClassifier {
         int dstLen;
         int[] srcPrefixes = new int[0];
         int srcLen;
+        /**
+         * The transport ports word (tp_src in the high half, tp_dst in the low) as the rules mask
+         * it, the rules' masked values (sorted, unsigned), and the mask's length up to its last
+         * bit; 0 if the subtable has no ports.
+         */
+        int portsMask;
+        int[] ports = new int[0];
+        int portsLen;
 
         Subtable(long[] mask) {
             this.mask = mask;
@@ -159,6 +168,13 @@ public final class OfClassifier {
                 st.srcLen = sl;
                 st.srcPrefixes = prefixes(st, false);
             }
+            int pm = (int) st.mask[4];
+            if (pm != 0) {
+                st.portsMask = pm;
+                st.portsLen = 32 - Integer.numberOfTrailingZeros(pm);
+                st.ports = st.rules.keySet().stream().mapToInt(k -> (int) k.w()[4] & pm).distinct().boxed()
+                        .sorted(Integer::compareUnsigned).mapToInt(Integer::intValue).toArray();
+            }
             List<long[]> masks = new ArrayList<>();
             long[] cum = new long[OfField.WORDS];
             for (long[] stage : STAGES) {
@@ -222,16 +238,29 @@ public final class OfClassifier {
             if (m[3] != (s == 0 ? 0 : masks[s - 1][3]) && ruledOutByPrefix(st, key, megaMask)) {
                 return null;
             }
-            for (int i = 0; i < FlowKey.WORDS; i++) {
-                megaMask[i] |= m[i];
-            }
             Key k = new Key(and(key, m));
             if (s < masks.length - 1) {
+                for (int i = 0; i < FlowKey.WORDS; i++) {
+                    megaMask[i] |= m[i];
+                }
                 if (!st.stageIndex.get(s).contains(k)) {
                     return null;
                 }
             } else {
                 List<OfRule> rules = st.rules.get(k);
+                if (rules == null && st.portsLen > 0) {
+                    // Open vSwitch's ports trie: if no rule's ports can match, the leading bits
+                    // that show it are all the ports the megaflow needs from this stage.
+                    int bits = bitsToRuleOut(st.ports, st.portsLen, (int) key[4] & st.portsMask);
+                    if (bits >= 0) {
+                        int prefix = bits == 0 ? 0 : -1 << (32 - bits);
+                        megaMask[4] |= (prefix & st.portsMask) & 0xffffffffL;
+                        return null;
+                    }
+                }
+                for (int i = 0; i < FlowKey.WORDS; i++) {
+                    megaMask[i] |= m[i];
+                }
                 return rules == null ? null : rules.get(0);
             }
         }
