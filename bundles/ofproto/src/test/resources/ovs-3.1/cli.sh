@@ -1,4 +1,5 @@
-# Every ovs-ofctl command of issue 6 in the four protocol settings (default, -O OpenFlow10,
+# Every ovs-ofctl command of issue 6 (groups, flow monitors and replace/diff-flows have scripts
+# of their own) in the four protocol settings (default, -O OpenFlow10,
 # -O OpenFlow13, -O OpenFlow15), on a bridge with ports 1-3. Run against Open vSwitch 3.1 for
 # cli-out.txt; OfctlCommandsTest runs it against jvswitch. What differs by design between the
 # two switches is normalized away here: port addresses, datapath id, durations and ages; port
@@ -40,5 +41,9 @@ for o in "" "-O OpenFlow10" "-O OpenFlow13" "-O OpenFlow15"; do
     ovs-ofctl $o mod-port br0 p2 up; ovs-ofctl $o dump-ports-desc br0 2 | norm
     echo "-- packet-out"; ovs-ofctl $o packet-out br0 LOCAL 2 505400000002505400000001080045000014000100004011f97cc0a80001c0a80002; echo "rc=$?"
     echo "-- dump-tables"; ovs-ofctl $o dump-tables br0 | head -12
+    echo "-- meters"; ovs-ofctl $o add-meter br0 meter=3,pktps,burst,band=type=drop,rate=5,burst_size=2; echo "rc=$?"
+    ovs-ofctl $o add-flow br0 priority=3,in_port=2,actions=meter:3,output:1; echo "rc=$?"
+    ovs-ofctl $o dump-meters br0; ovs-ofctl $o --no-stats dump-flows br0 in_port=2
+    ovs-ofctl $o del-meters br0; ovs-ofctl $o --no-stats dump-flows br0 in_port=2
 done
 rm -f flows.txt
