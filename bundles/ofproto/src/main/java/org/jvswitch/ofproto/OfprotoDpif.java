@@ -761,31 +761,24 @@ final class OfprotoDpif implements Ofproto {
             long[] k = new long[OfField.WORDS];
             java.util.List<OfAction> acts = new java.util.ArrayList<>();
             for (OfAction.LearnSpec sp : l.specs()) {
-                long value = sp.value();
+                // Values up to 128 bits (IPv6 addresses, xxreg) as {hi, lo}.
+                long[] value = {sp.valueHi(), sp.value()};
+                long[] ones = org.jvswitch.ofproto.ofp.OfActions.mask128(sp.nBits());
                 if (sp.src() != null) {
                     OfField f = sp.src();
-                    long bits = sp.srcOfs() >= 64 ? f.getHi(flow) >>> (sp.srcOfs() - 64) : f.get(flow) >>> sp.srcOfs();
-                    long m = sp.nBits() >= 64 ? -1L : (1L << sp.nBits()) - 1;
-                    value = bits & m;
+                    value = org.jvswitch.ofproto.ofp.OfActions.bits128(f.getHi(flow), f.get(flow), sp.srcOfs(), sp.nBits());
                     if (f.word < FlowKey.WORDS) {
-                        if (sp.srcOfs() >= 64) {
-                            f.orMask(mask.w, m << (sp.srcOfs() - 64), 0);
-                        } else {
-                            f.orMask(mask.w, 0, m << sp.srcOfs());
-                        }
+                        long[] read = org.jvswitch.ofproto.ofp.OfActions.shl128(ones[0], ones[1], sp.srcOfs());
+                        f.orMask(mask.w, read[0], read[1]);
                     }
                 }
                 switch (sp.dstType()) {
                     case OfAction.LearnSpec.MATCH -> {
                         OfField d = sp.dst();
-                        long m = sp.nBits() >= 64 ? -1L : (1L << sp.nBits()) - 1;
-                        if (sp.dstOfs() >= 64) {
-                            d.setMasked(v, value << (sp.dstOfs() - 64), 0, m << (sp.dstOfs() - 64), 0);
-                            d.orMask(k, m << (sp.dstOfs() - 64), 0);
-                        } else {
-                            d.setMasked(v, 0, value << sp.dstOfs(), 0, m << sp.dstOfs());
-                            d.orMask(k, 0, m << sp.dstOfs());
-                        }
+                        long[] vv = org.jvswitch.ofproto.ofp.OfActions.shl128(value[0], value[1], sp.dstOfs());
+                        long[] mm = org.jvswitch.ofproto.ofp.OfActions.shl128(ones[0], ones[1], sp.dstOfs());
+                        d.setMasked(v, vv[0], vv[1], mm[0], mm[1]);
+                        d.orMask(k, mm[0], mm[1]);
                         // The learned match keeps the prerequisites of what it matches, from this packet.
                         if (d.prereq != OfField.Prereq.NONE && d.prereq != OfField.Prereq.VLAN) {
                             v[0] = (v[0] & ~0xffff0000L) | (flow[0] & 0xffff0000L);
@@ -799,8 +792,9 @@ final class OfprotoDpif implements Ofproto {
                             }
                         }
                     }
-                    case OfAction.LearnSpec.LOAD -> acts.add(org.jvswitch.ofproto.ofp.OfActions.load(sp.dst(), sp.dstOfs(), sp.nBits(), value));
-                    default -> acts.add(new OfAction.Output((int) value & 0xffff));
+                    case OfAction.LearnSpec.LOAD -> acts.add(org.jvswitch.ofproto.ofp.OfActions.load(sp.dst(), sp.dstOfs(),
+                            sp.nBits(), value[0], value[1]));
+                    default -> acts.add(new OfAction.Output((int) value[1] & 0xffff));
                 }
             }
             if (trace != null || dry) {

@@ -360,4 +360,42 @@ class PipelineTest {
                 + "10. vlan_tci=0x0000/0x0fff,dl_dst=50:54:00:00:00:01, priority 5, cookie 0x77\n"
                 + "    load:0x1->NXM_NX_REG0[0..15]\n    output:1\n"), t);
     }
+
+    /**
+     * learn of 128-bit fields: an IPv6 match from a field, half an address from a 64-bit
+     * immediate, loads of a field and of a 128-bit immediate. The flow and what one IPv6 packet
+     * teaches dump as Open vSwitch 3.1 dumped them (in both flow formats).
+     */
+    @Test
+    void learnOfIpv6AddressesAddsTheFlowOpenVSwitchLearns() throws Exception {
+        String learn = "learn(table=12,eth_type=0x86dd,NXM_NX_IPV6_DST[]=NXM_NX_IPV6_SRC[],"
+                + "NXM_NX_IPV6_SRC[64..127]=0x20010db800000001,load:NXM_NX_IPV6_SRC[]->NXM_NX_IPV6_DST[],"
+                + "load:0x20010db8000000000000000000000001->NXM_NX_IPV6_SRC[],output:NXM_OF_IN_PORT[])";
+        assertEquals("", ok("add-flow", "BR", "table=0,priority=20,ipv6,actions=" + learn));
+        assertEquals(" priority=20,ipv6 actions=" + learn + "\n", ok("dump-flows", "BR", "--no-stats"));
+        // UDP from 2001:db8::2 to 2001:db8:0:1::5 on p2.
+        FlowKey k = new FlowKey();
+        k.setInPort(odp(2));
+        k.setDlSrc(0x505400000002L);
+        k.setDlDst(0x505400000001L);
+        k.setDlType(FlowKey.ETH_TYPE_IPV6);
+        k.w[4] = (17L << 56) | (64L << 40) | (1000L << 16) | 2000;
+        k.w[5] = 0x20010db800000000L;
+        k.w[6] = 2;
+        k.w[7] = 0x20010db800000001L;
+        k.w[8] = 5;
+        FlowKey mask = new FlowKey();
+        upcall(k, mask);
+        assertEquals(-1L, mask.w[5], "learn read the whole source address");
+        assertEquals(-1L, mask.w[6]);
+        long deadline = System.currentTimeMillis() + 5000;
+        while (br0.tables.rules(12).isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        String learned = " table=12, ipv6,ipv6_src=2001:db8:0:1::/64,ipv6_dst=2001:db8::2 actions="
+                + "load:0x2->NXM_NX_IPV6_DST[0..63],load:0x20010db800000000->NXM_NX_IPV6_DST[64..127],"
+                + "load:0x1->NXM_NX_IPV6_SRC[0..63],load:0x20010db800000000->NXM_NX_IPV6_SRC[64..127],output:2\n";
+        assertEquals(learned, ok("dump-flows", "BR", "--no-stats", "table=12"));
+        assertEquals(learned, ok("-O", "OpenFlow13", "dump-flows", "BR", "--no-stats", "table=12"));
+    }
 }

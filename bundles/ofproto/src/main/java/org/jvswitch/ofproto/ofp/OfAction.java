@@ -98,11 +98,13 @@ public sealed interface OfAction {
     }
 
     /**
-     * One learn spec: {@code nBits} bits from field {@code src} at {@code srcOfs} (or the immediate
-     * {@code value} when {@code src} is null) to match field {@code dst} at {@code dstOfs}
-     * ({@link #MATCH}), to load there ({@link #LOAD}), or as the output port ({@link #OUTPUT}).
+     * One learn spec: {@code nBits} (up to 128) bits from field {@code src} at {@code srcOfs} (or
+     * the immediate {@code valueHi:value} when {@code src} is null) to match field {@code dst} at
+     * {@code dstOfs} ({@link #MATCH}), to load there ({@link #LOAD}), or as the output port
+     * ({@link #OUTPUT}).
      */
-    record LearnSpec(OfField src, int srcOfs, long value, int dstType, OfField dst, int dstOfs, int nBits) {
+    record LearnSpec(OfField src, int srcOfs, long value, int dstType, OfField dst, int dstOfs, int nBits,
+            long valueHi) {
         public static final int MATCH = 0;
         public static final int LOAD = 1;
         public static final int OUTPUT = 2;

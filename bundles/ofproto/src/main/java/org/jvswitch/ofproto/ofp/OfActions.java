@@ -440,18 +440,20 @@ public final class OfActions {
             boolean immediate = (h & 0x2000) != 0;
             int dstType = (h >>> 11) & 3;
             int nBits = h & 0x3ff;
-            if (nBits == 0 || dstType == 3 || nBits > 64) {
+            if (nBits == 0 || dstType == 3 || nBits > 128) {
                 throw bad(BAC_BAD_ARGUMENT);
             }
             OfField src = null;
             int srcOfs = 0;
             long value = 0;
+            long valueHi = 0;
             if (immediate) {
                 int bytes = ((nBits + 15) / 16) * 2;
                 if (p + bytes > end) {
                     throw bad(BAC_BAD_LEN);
                 }
                 value = OfMatch.read(m, p + Math.max(0, bytes - 8), Math.min(bytes, 8));
+                valueHi = bytes > 8 ? OfMatch.read(m, p, bytes - 8) : 0;
                 p += bytes;
             } else {
                 if (p + 6 > end) {
@@ -477,7 +479,7 @@ public final class OfActions {
                     throw bad(BAC_BAD_ARGUMENT);
                 }
             }
-            specs.add(new OfAction.LearnSpec(src, srcOfs, value, dstType, dst, dstOfs, nBits));
+            specs.add(new OfAction.LearnSpec(src, srcOfs, value, dstType, dst, dstOfs, nBits, valueHi));
         }
         return new OfAction.Learn(table, idle, hard, priority, cookie, flags, List.copyOf(specs),
                 Arrays.copyOfRange(m, off, off + len));
@@ -497,6 +499,11 @@ public final class OfActions {
 
     /** A REG_LOAD of {@code nBits} bits at {@code ofs} of {@code dst}. */
     public static SetField load(OfField dst, int ofs, int nBits, long value) {
+        return load(dst, ofs, nBits, 0, value);
+    }
+
+    /** A REG_LOAD of {@code nBits} (up to 128) bits of {@code valueHi:value} at {@code ofs} of {@code dst}. */
+    public static SetField load(OfField dst, int ofs, int nBits, long valueHi, long value) {
         if (dst.wide()) {
             long hiMask = 0;
             long loMask = 0;
@@ -504,7 +511,7 @@ public final class OfActions {
             long lo = 0;
             for (int i = 0; i < nBits; i++) {
                 int bit = ofs + i;
-                long v = (value >>> i) & 1;
+                long v = ((i >= 64 ? valueHi >>> (i - 64) : value >>> i)) & 1;
                 if (bit >= 64) {
                     hiMask |= 1L << (bit - 64);
                     hi |= v << (bit - 64);
@@ -517,6 +524,46 @@ public final class OfActions {
         }
         long mask = (nBits == 64 ? -1L : ((1L << nBits) - 1)) << ofs;
         return new SetField(dst, 0, (value << ofs) & mask, 0, mask, SetField.REG_LOAD);
+    }
+
+    /** The {@code n} bits of the 128-bit {@code hi:lo} at {@code ofs}, right-aligned, as {hi, lo}. */
+    public static long[] bits128(long hi, long lo, int ofs, int n) {
+        long rhi;
+        long rlo;
+        if (ofs == 0) {
+            rhi = hi;
+            rlo = lo;
+        } else if (ofs < 64) {
+            rlo = (lo >>> ofs) | (hi << (64 - ofs));
+            rhi = hi >>> ofs;
+        } else {
+            rlo = hi >>> (ofs - 64);
+            rhi = 0;
+        }
+        long[] m = mask128(n);
+        return new long[] {rhi & m[0], rlo & m[1]};
+    }
+
+    /** {@code hi:lo} shifted left by {@code ofs} within 128 bits, as {hi, lo}. */
+    public static long[] shl128(long hi, long lo, int ofs) {
+        if (ofs == 0) {
+            return new long[] {hi, lo};
+        }
+        if (ofs < 64) {
+            return new long[] {(hi << ofs) | (lo >>> (64 - ofs)), lo << ofs};
+        }
+        return new long[] {lo << (ofs - 64), 0};
+    }
+
+    /** The low {@code n} bits set (n up to 128), as {hi, lo}. */
+    public static long[] mask128(int n) {
+        if (n >= 128) {
+            return new long[] {-1L, -1L};
+        }
+        if (n >= 64) {
+            return new long[] {n == 64 ? 0 : (1L << (n - 64)) - 1, -1L};
+        }
+        return new long[] {0, (1L << n) - 1};
     }
 
     // ---- encoding ----

@@ -505,7 +505,9 @@ public final class OfFormat {
         }
         for (OfAction.LearnSpec sp : l.specs()) {
             s.append(',');
-            String src = sp.src() == null ? hex(sp.value()) : subfield(sp.src(), sp.srcOfs(), sp.nBits());
+            String src = sp.src() != null ? subfield(sp.src(), sp.srcOfs(), sp.nBits())
+                    : sp.valueHi() != 0 ? "0x" + Long.toHexString(sp.valueHi()) + String.format("%016x", sp.value())
+                    : hex(sp.value());
             switch (sp.dstType()) {
                 case OfAction.LearnSpec.MATCH -> {
                     String dst = subfield(sp.dst(), sp.dstOfs(), sp.nBits());
