@@ -57,6 +57,7 @@ final class Revalidator {
                             for (OfRule.Counters c : rules) {
                                 c.add(f.packets() - before[0], f.bytes() - before[1]);
                             }
+                            o.tcpFlagsSeen(id, f.tcpFlags());
                             break;
                         }
                     }

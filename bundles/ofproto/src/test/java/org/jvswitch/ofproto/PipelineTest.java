@@ -398,4 +398,59 @@ class PipelineTest {
         assertEquals(learned, ok("dump-flows", "BR", "--no-stats", "table=12"));
         assertEquals(learned, ok("-O", "OpenFlow13", "dump-flows", "BR", "--no-stats", "table=12"));
     }
+
+    /**
+     * fin_timeout and learn's fin timeouts: the flows dump as Open vSwitch 3.1 dumped them; a TCP
+     * FIN through the rule shrinks its timeouts (seen in the dump, as in Open vSwitch's), a SYN
+     * does not; the revalidator does the same when the datapath flow's TCP flags show a FIN; and
+     * a learned flow carries the fin_timeout learn asked for.
+     */
+    @Test
+    void finTimeoutShrinksTheRuleOnceAFinGoesThrough() throws Exception {
+        ok("add-flow", "BR", "table=0,priority=10,tcp,actions=fin_timeout(idle_timeout=5,hard_timeout=7),output:2");
+        ok("add-flow", "BR", "table=0,priority=5,udp,actions=learn(table=1,idle_timeout=60,fin_idle_timeout=3,"
+                + "fin_hard_timeout=9,eth_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[])");
+        ok("add-flow", "BR", "table=0,priority=4,sctp,actions=fin_timeout(hard_timeout=4),output:3");
+        assertEquals(sorted("""
+                 priority=10,tcp actions=fin_timeout(idle_timeout=5,hard_timeout=7),output:2
+                 priority=5,udp actions=learn(table=1,idle_timeout=60,fin_idle_timeout=3,fin_hard_timeout=9,eth_type=0x800,NXM_OF_IP_DST[]=NXM_OF_IP_SRC[],output:NXM_OF_IN_PORT[])
+                 priority=4,sctp actions=fin_timeout(hard_timeout=4),output:3
+                """), sorted(ok("dump-flows", "BR", "--no-stats")));
+        FlowKey syn = ip(1, 0x505400000001L, 0x505400000002L, 0x0a000001, 0x0a000002, 64);
+        syn.w[4] |= (6L << 56) | (1000L << 16) | 80;
+        syn.w[9] |= 0x02;                                        // SYN
+        FlowKey mask = new FlowKey();
+        assertEquals(String.valueOf(odp(2)), upcall(syn, mask).toString());
+        assertEquals(0, mask.tcpFlags(), "the megaflow does not fix the TCP flags");
+        assertEquals(" priority=10,tcp actions=fin_timeout(idle_timeout=5,hard_timeout=7),output:2\n",
+                ok("dump-flows", "BR", "--no-stats", "tcp"));
+        FlowKey fin = new FlowKey();
+        System.arraycopy(syn.w, 0, fin.w, 0, FlowKey.WORDS);
+        fin.w[9] = (fin.w[9] & ~0xffffL) | 0x01;                  // FIN
+        upcall(fin, new FlowKey());
+        assertEquals(" idle_timeout=5, hard_timeout=7, priority=10,tcp actions=fin_timeout(idle_timeout=5,hard_timeout=7),output:2\n",
+                ok("dump-flows", "BR", "--no-stats", "tcp"));
+
+        // The datapath flow of the SCTP rule reports a RST among its TCP flags: the revalidator shrinks the rule.
+        FlowKey sctp = ip(1, 0x505400000001L, 0x505400000002L, 0x0a000001, 0x0a000002, 64);
+        sctp.w[4] |= (132L << 56) | (1000L << 16) | 80;
+        FlowKey sctpMask = new FlowKey();
+        assertEquals(String.valueOf(odp(3)), upcall(sctp, sctpMask).toString());
+        FlowKey masked = new FlowKey();
+        masked.setMasked(sctp, sctpMask);
+        br0.tcpFlagsSeen(new OfprotoDpif.FlowId(masked, sctpMask), 0x04);
+        assertEquals(" hard_timeout=4, priority=4,sctp actions=fin_timeout(hard_timeout=4),output:3\n",
+                ok("dump-flows", "BR", "--no-stats", "sctp"));
+
+        // UDP from 10.0.0.2 on p2 teaches table 1 a flow with the fin_timeout learn asked for.
+        FlowKey udp = ip(2, 0x505400000002L, 0x505400000001L, 0x0a000002, 0x0a000001, 64);
+        udp.w[4] |= (17L << 56) | (1000L << 16) | 53;
+        upcall(udp, new FlowKey());
+        long deadline = System.currentTimeMillis() + 5000;
+        while (br0.tables.rules(1).isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(" table=1, idle_timeout=60, ip,nw_dst=10.0.0.2 actions=fin_timeout(idle_timeout=3,hard_timeout=9),output:2\n",
+                ok("dump-flows", "BR", "--no-stats", "table=1"));
+    }
 }

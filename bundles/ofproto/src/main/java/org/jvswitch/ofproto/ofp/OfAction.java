@@ -94,7 +94,14 @@ public sealed interface OfAction {
      * action as it came, sent back as it was in flow dumps.
      */
     record Learn(int tableId, int idleTimeout, int hardTimeout, int priority, long cookie, int flags,
-            List<LearnSpec> specs, byte[] raw) implements OfAction {
+            List<LearnSpec> specs, byte[] raw, int finIdleTimeout, int finHardTimeout) implements OfAction {
+    }
+
+    /**
+     * fin_timeout(idle_timeout=I,hard_timeout=H) (NXAST_FIN_TIMEOUT): once a TCP FIN or RST goes
+     * through the rule, its timeouts shrink to these (0: unchanged).
+     */
+    record FinTimeout(int idleTimeout, int hardTimeout) implements OfAction {
     }
 
     /**

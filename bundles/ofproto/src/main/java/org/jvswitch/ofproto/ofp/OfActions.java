@@ -57,6 +57,7 @@ public final class OfActions {
     private static final int NXAST_NOTE = 8;
     private static final int NXAST_RESUBMIT_TABLE = 14;
     private static final int NXAST_EXIT = 17;
+    private static final int NXAST_FIN_TIMEOUT = 19;
     private static final int NXAST_DEC_TTL = 18;
     private static final int NXAST_CONTROLLER = 20;
     private static final int NXAST_DEC_TTL_CNT_IDS = 21;
@@ -388,6 +389,10 @@ public final class OfActions {
                 need(len, 16);
                 return new Exit();
             }
+            case NXAST_FIN_TIMEOUT -> {
+                need(len, 16);
+                return new OfAction.FinTimeout(u16(m, a), u16(m, a + 2));
+            }
             case NXAST_DEC_TTL, NXAST_DEC_TTL_CNT_IDS -> {
                 return new DecTtl();
             }
@@ -482,7 +487,7 @@ public final class OfActions {
             specs.add(new OfAction.LearnSpec(src, srcOfs, value, dstType, dst, dstOfs, nBits, valueHi));
         }
         return new OfAction.Learn(table, idle, hard, priority, cookie, flags, List.copyOf(specs),
-                Arrays.copyOfRange(m, off, off + len));
+                Arrays.copyOfRange(m, off, off + len), u16(m, off + 28), u16(m, off + 30));
     }
 
     /** Bits a move or load may address in {@code f} (the wire width). */
@@ -716,6 +721,11 @@ public final class OfActions {
                 case OfAction.Exit e -> {
                     nxHeader(b, 16, NXAST_EXIT);
                     OfpCodec.pad(b, 6);
+                }
+                case OfAction.FinTimeout f -> {
+                    nxHeader(b, 16, NXAST_FIN_TIMEOUT);
+                    b.putShort((short) f.idleTimeout()).putShort((short) f.hardTimeout());
+                    OfpCodec.pad(b, 2);
                 }
                 case WriteMetadata w -> {
                     if (of10) {

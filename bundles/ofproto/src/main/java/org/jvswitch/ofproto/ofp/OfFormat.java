@@ -473,6 +473,10 @@ public final class OfFormat {
             case OfAction.DecTtl d -> "dec_ttl";
             case OfAction.Note n -> note(n.data());
             case OfAction.Exit e -> "exit";
+            case OfAction.FinTimeout f -> "fin_timeout(" + String.join(",", java.util.stream.Stream.of(
+                    f.idleTimeout() != 0 ? "idle_timeout=" + f.idleTimeout() : null,
+                    f.hardTimeout() != 0 ? "hard_timeout=" + f.hardTimeout() : null)
+                    .filter(java.util.Objects::nonNull).toList()) + ")";
             case OfAction.WriteMetadata w -> "write_metadata:" + hex(w.value())
                     + (w.mask() == -1L ? "" : "/" + hex(w.mask()));
             case OfAction.GotoTable g -> "goto_table:" + g.table();
@@ -490,6 +494,12 @@ public final class OfFormat {
         }
         if (l.hardTimeout() != 0) {
             s.append(",hard_timeout=").append(l.hardTimeout());
+        }
+        if (l.finIdleTimeout() != 0) {
+            s.append(",fin_idle_timeout=").append(l.finIdleTimeout());
+        }
+        if (l.finHardTimeout() != 0) {
+            s.append(",fin_hard_timeout=").append(l.finHardTimeout());
         }
         if (l.priority() != DEFAULT_PRIORITY) {
             s.append(",priority=").append(l.priority());

@@ -18,8 +18,9 @@ public final class OfRule {
     public final int priority;
     public final OfMatch match;
     public final long cookie;
-    public final int idleTimeout;
-    public final int hardTimeout;
+    /** Timeouts in seconds (0: none); a fin_timeout action may shrink them later (under the tables' lock). */
+    public volatile int idleTimeout;
+    public volatile int hardTimeout;
     public final int flags;
     public final List<OfAction> actions;
     public final long createdNanos;

@@ -439,6 +439,26 @@ public final class OfTables {
         return delete(r -> r.expired(nowNanos), r -> r.hardExpired(nowNanos) ? REASON_HARD : REASON_IDLE, null, 0);
     }
 
+    /**
+     * A TCP FIN or RST went through {@code r}'s fin_timeout action: its idle and hard timeouts
+     * become {@code idle} and {@code hard} where those are set and shorter (or the rule had none),
+     * as Open vSwitch's ofproto_rule_reduce_timeouts. The revalidator then expires it.
+     */
+    public synchronized void reduceTimeouts(OfRule r, int idle, int hard) {
+        Table table = work[r.tableId];
+        if (table.index.get(new RuleId(r.priority, r.match)) != r) {
+            return;                                   // replaced or gone meanwhile
+        }
+        table.timed -= Table.timed(r);
+        if (idle != 0 && (r.idleTimeout == 0 || r.idleTimeout > idle)) {
+            r.idleTimeout = idle;
+        }
+        if (hard != 0 && (r.hardTimeout == 0 || r.hardTimeout > hard)) {
+            r.hardTimeout = hard;
+        }
+        table.timed += Table.timed(r);
+    }
+
     /** Rules in use across all tables (working state). */
     public synchronized int size() {
         int n = 0;
