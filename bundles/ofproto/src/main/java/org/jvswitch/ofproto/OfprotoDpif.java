@@ -196,8 +196,8 @@ final class OfprotoDpif implements Ofproto {
             byOdp = oldByOdp;
             throw new OfprotoException("could not add network device " + n + " to ofproto (" + e.getMessage() + ")");
         }
-        // Flooding decisions already installed do not include the new port.
-        backer.dpif.flowFlush();
+        // Flooding decisions already installed do not include the new port: re-decide them.
+        revalidate();
         LOG.info("{}: added interface {} on port {}", name, n, port.ofportText());
         return ofport;
     }
@@ -258,7 +258,19 @@ final class OfprotoDpif implements Ofproto {
             backer.dpif.portDel(port.odpPort());
         }
         macs.forgetPort(port.ofport());
-        backer.dpif.flowFlush();
+        if (stillOurs) {
+            // The packets that came in on the port are gone with it; the flows that sent to it
+            // are re-decided. (A port number the datapath may already have given to another
+            // port gets a flush instead.)
+            for (org.jvswitch.api.dpif.DpifFlow f : backer.dpif.flowDump()) {
+                if (f.key().inPort() == port.odpPort()) {
+                    backer.dpif.flowDel(f.key(), f.mask());
+                }
+            }
+            revalidate();
+        } else {
+            backer.dpif.flowFlush();
+        }
         LOG.info("{}: deleted interface {} on port {}", name, portName, port.ofportText());
     }
 
@@ -276,8 +288,8 @@ final class OfprotoDpif implements Ofproto {
         no.put(q.odpPort(), q);
         ports = Map.copyOf(np);
         byOdp = Map.copyOf(no);
-        // Decisions made under the old settings are wrong now.
-        backer.dpif.flowFlush();
+        // Decisions made under the old settings may be wrong now.
+        revalidate();
     }
 
     @Override
@@ -312,7 +324,7 @@ final class OfprotoDpif implements Ofproto {
         ports = Map.copyOf(np);
         byOdp = Map.copyOf(no);
         LOG.info("{}: port {} config {}", name, p.ofportText(), Integer.toHexString(next));
-        backer.dpif.flowFlush();
+        revalidate();
         return 0;
     }
 
@@ -429,7 +441,7 @@ final class OfprotoDpif implements Ofproto {
             failOpen = now;
             LOG.warn("{}: {}", name, now ? "could not connect to any controller: fail-open, switching as a NORMAL switch"
                     : "a controller is back: leaving fail-open");
-            backer.dpif.flowFlush();
+            revalidate();
         }
     }
 
@@ -442,7 +454,7 @@ final class OfprotoDpif implements Ofproto {
         boolean now = connmgr.wantsTableMisses();
         if (now != missesToController) {
             missesToController = now;
-            backer.dpif.flowFlush();
+            revalidate();
         }
     }
 
@@ -461,7 +473,7 @@ final class OfprotoDpif implements Ofproto {
             changed |= was != null && was != up;
         }
         if (changed && groups.size() > 0) {
-            backer.dpif.flowFlush();
+            revalidate();
         }
     }
 

@@ -226,6 +226,28 @@ class FlowProgrammingTest {
     }
 
     @Test
+    void portChangesReDecideOnlyTheFlowsTheyAffect() throws Exception {
+        ok("add-flow", "BR", "priority=100,in_port=1,actions=output:7");
+        ok("add-flow", "BR", "priority=100,in_port=7,actions=FLOOD");
+        org.jvswitch.api.dpif.DpifFlow fromP1 = dpif.install(ipKey(ODP_P1, 0x0a000001, 0x0a000002, 6, 1, 2));
+        org.jvswitch.api.dpif.DpifFlow fromP2 = dpif.install(ipKey(ODP_P2, 0x0a000002, 0x0a000001, 6, 2, 1));
+        assertEquals(ODP_P1 + "," + ODP_LOCAL, fromP2.actions().toString());
+        int flushes = dpif.flushes;
+        // A new port: the flooding flow misses it and is decided again; p1's flow stays.
+        br0.portAdd(OfctlInteropTest.netdev("p3", 0xaa55aa550003L, true, NetdevStats.ZERO), 9);
+        assertEquals(flushes, dpif.flushes, "no flush");
+        assertTrue(dpif.flowDump().contains(fromP1), "p1's flow kept");
+        assertTrue(!dpif.flowDump().contains(fromP2), "the flooding flow re-decided");
+        assertEquals(ODP_P1 + ",4," + ODP_LOCAL, dpif.install(ipKey(ODP_P2, 0x0a000002, 0x0a000001, 6, 2, 1))
+                .actions().toString(), "flooded to the new port too");
+        // p1 goes: the flow of its packets goes with it; p2's, which floods, is decided again.
+        br0.portDel("p1");
+        assertEquals(flushes, dpif.flushes, "no flush");
+        assertTrue(dpif.flowDump().stream().noneMatch(f -> f.key().inPort() == ODP_P1), "p1's flows gone");
+        assertEquals("4," + ODP_LOCAL, dpif.install(ipKey(ODP_P2, 0x0a000002, 0x0a000001, 6, 2, 1)).actions().toString());
+    }
+
+    @Test
     void translationFollowsTheRulesAndTheMaskSeparatesThem() throws Exception {
         ok("add-flow", "BR", "priority=100,in_port=1,actions=output:2");
         ok("add-flow", "BR", "dl_type=0x0800,nw_src=10.0.0.0/8,actions=mod_nw_src:192.168.0.1,output:7");
