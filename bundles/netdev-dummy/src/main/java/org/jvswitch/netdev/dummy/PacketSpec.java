@@ -84,7 +84,78 @@ final class PacketSpec {
             fixLengths(padded, frame.length);
             frame = padded;
         }
+        fixL4Checksum(frame);
         return frame;
+    }
+
+    /**
+     * Fills the TCP, UDP, ICMP or ICMPv6 checksum of an IP frame (over its padding too, which the
+     * lengths cover), as Open vSwitch's flow_compose does; a later fragment has none to fill.
+     */
+    private static void fixL4Checksum(byte[] frame) {
+        int off = 12;
+        int type = ((frame[off] & 0xff) << 8) | (frame[off + 1] & 0xff);
+        while (type == FlowKey.ETH_TYPE_VLAN || type == 0x88a8) {
+            off += 4;
+            type = ((frame[off] & 0xff) << 8) | (frame[off + 1] & 0xff);
+        }
+        off += 2;
+        int proto;
+        int l4;
+        int l4len;
+        long pseudo = 0;
+        if (type == FlowKey.ETH_TYPE_IP && frame.length >= off + 20) {
+            int ihl = (frame[off] & 0x0f) * 4;
+            if ((((frame[off + 6] & 0x1f) << 8) | (frame[off + 7] & 0xff)) != 0) {
+                return;
+            }
+            proto = frame[off + 9] & 0xff;
+            l4 = off + ihl;
+            l4len = (((frame[off + 2] & 0xff) << 8) | (frame[off + 3] & 0xff)) - ihl;
+            if (proto != 1) {
+                pseudo = sum16(frame, off + 12, 8) + proto + l4len;
+            }
+        } else if (type == FlowKey.ETH_TYPE_IPV6 && frame.length >= off + 40) {
+            proto = frame[off + 6] & 0xff;
+            l4 = off + 40;
+            l4len = ((frame[off + 4] & 0xff) << 8) | (frame[off + 5] & 0xff);
+            pseudo = sum16(frame, off + 8, 32) + proto + l4len;
+        } else {
+            return;
+        }
+        int at = switch (proto) {
+            case 6 -> 16;
+            case 17 -> 6;
+            case 1, 58 -> 2;
+            default -> -1;
+        };
+        if (at < 0 || l4len < at + 2 || l4 + l4len > frame.length) {
+            return;
+        }
+        frame[l4 + at] = 0;
+        frame[l4 + at + 1] = 0;
+        long sum = pseudo + sum16(frame, l4, l4len);
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        int csum = (int) (~sum & 0xffff);
+        if (csum == 0 && proto == 17) {
+            csum = 0xffff;                            // UDP: 0 means "no checksum"
+        }
+        frame[l4 + at] = (byte) (csum >>> 8);
+        frame[l4 + at + 1] = (byte) csum;
+    }
+
+    /** The plain sum of the 16-bit words of {@code len} bytes (an odd last byte padded with zero). */
+    private static long sum16(byte[] b, int off, int len) {
+        long sum = 0;
+        for (int i = 0; i + 1 < len; i += 2) {
+            sum += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
+        }
+        if ((len & 1) != 0) {
+            sum += (b[off + len - 1] & 0xff) << 8;
+        }
+        return sum;
     }
 
     /** Splits "a(x),b(y),encap(c(z))" into {a: x, b: y, encap.c: z}; throws on unbalanced text. */

@@ -131,4 +131,44 @@ class DummyCommandsTest {
         e = assertThrows(NetdevException.class, () -> open("p9", Map.of("gen-flows", "none")));
         assertEquals("invalid gen-flows none: expected 1 to 16000000", e.getMessage());
     }
+
+    /** The ones'-complement sum (not inverted) of {@code len} bytes plus {@code initial}, folded. */
+    private static int fold(byte[] b, int off, int len, long initial) {
+        long sum = initial;
+        for (int i = 0; i + 1 < len; i += 2) {
+            sum += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+
+    private static int u16(byte[] b, int off) {
+        return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
+    }
+
+    @Test
+    void composedFramesCarryValidTransportChecksumsAsOpenVSwitchsDo() {
+        String eth = "in_port(1),eth(src=50:54:00:00:00:01,dst=50:54:00:00:00:02),";
+        for (String l4 : java.util.List.of("proto=6,tos=0,ttl=64,frag=no),tcp(src=1000,dst=80)",
+                "proto=17,tos=0,ttl=64,frag=no),udp(src=1000,dst=53)")) {
+            byte[] f = PacketSpec.fromFlow(eth + "eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2," + l4, 0);
+            int len = u16(f, 16) - 20;
+            long pseudo = u16(f, 26) + u16(f, 28) + u16(f, 30) + u16(f, 32) + (f[23] & 0xff) + len;
+            assertEquals(0xffff, fold(f, 34, len, pseudo), l4);
+            assertTrue(u16(f, 34 + ((f[23] & 0xff) == 6 ? 16 : 6)) != 0, "a checksum was written");
+        }
+        byte[] icmp = PacketSpec.fromFlow(eth + "eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=1,tos=0,ttl=64,"
+                + "frag=no),icmp(type=8,code=0)", 0);
+        assertEquals(0xffff, fold(icmp, 34, u16(icmp, 16) - 20, 0), "ICMP has no pseudo-header");
+        byte[] v6 = PacketSpec.fromFlow(eth + "eth_type(0x86dd),ipv6(src=2001:db8::1,dst=2001:db8::2,label=0,proto=6,"
+                + "tclass=0,hlimit=64,frag=no),tcp(src=1000,dst=80)", 0);
+        int len = u16(v6, 18);
+        long pseudo = 6 + len;
+        for (int i = 22; i < 54; i += 2) {
+            pseudo += u16(v6, i);
+        }
+        assertEquals(0xffff, fold(v6, 54, len, pseudo), "TCP over IPv6");
+    }
 }
