@@ -82,6 +82,8 @@ final class DpNetdev implements Dpif {
     final AtomicLong flowLimitHits = new AtomicLong();
     /** other_config:smc-enable (default false, as Open vSwitch). */
     volatile boolean smcEnabled;
+    /** other_config:pmd-perf-metrics: PMDs fill pmd-perf-show's detailed histograms. */
+    volatile boolean pmdPerfMetrics;
     /** other_config:tx-flush-interval in nanoseconds (0: send at the end of every received batch). */
     volatile long txFlushIntervalNanos;
 
@@ -440,6 +442,7 @@ final class DpNetdev implements Dpif {
         pmdMaxSleepMicros = (int) Math.min(10_000, Math.max(0, parseLong(otherConfig.get("pmd-maxsleep"), 0)));
         emcInsertInvProb = (int) Math.max(0, parseLong(otherConfig.get("emc-insert-inv-prob"), 100));
         smcEnabled = "true".equals(otherConfig.get("smc-enable"));
+        pmdPerfMetrics = "true".equals(otherConfig.get("pmd-perf-metrics"));
         flowLimit = (int) Math.max(0, Math.min(Integer.MAX_VALUE, parseLong(otherConfig.get("flow-limit"), 200_000)));
         // Open vSwitch accepts 0 to 1,000,000 microseconds.
         txFlushIntervalNanos = Math.min(1_000_000, Math.max(0, parseLong(otherConfig.get("tx-flush-interval"), 0))) * 1000;

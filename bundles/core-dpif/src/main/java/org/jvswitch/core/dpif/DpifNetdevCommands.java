@@ -171,16 +171,20 @@ final class DpifNetdevCommands {
 
     /**
      * Open vSwitch's pmd-perf-show overall statistics per PMD thread (times in the datapath's
-     * clock, nanoseconds, reported where Open vSwitch reports TSC cycles). The histogram and
-     * history options are accepted; detailed metrics are not collected yet.
+     * clock, nanoseconds, reported where Open vSwitch reports TSC cycles), and with
+     * other_config:pmd-perf-metrics=true its histograms (unless -nh). The iteration and
+     * millisecond histories (-it, -ms) are accepted and not kept.
      */
     private String perfShow(List<String> args) throws UnixctlException {
         List<String> rest = new java.util.ArrayList<>();
+        boolean histograms = true;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("-it") || a.equals("-ms")) {
                 i++;
-            } else if (!a.equals("-nh")) {
+            } else if (a.equals("-nh")) {
+                histograms = false;
+            } else {
                 rest.add(a);
             }
         }
@@ -198,10 +202,49 @@ final class DpifNetdevCommands {
             sb.append(String.format(Locale.ROOT, "Measurement duration: %.3f s%n%n", duration));
             sb.append(header(t)).append('\n');
             if (duration > 0) {
-                overall(sb, t.processor.stats.read(), duration);
+                long[] s = t.processor.stats.read();
+                overall(sb, s, duration);
+                if (histograms && target.dp.pmdPerfMetrics) {
+                    sb.append('\n');
+                    histograms(sb, t.processor.stats, s);
+                }
             }
         }
         return sb.toString();
+    }
+
+    /** Open vSwitch's pmd_perf_format_histograms: seven histograms side by side, then the averages. */
+    private static void histograms(StringBuilder sb, PmdPerfStats st, long[] s) {
+        PmdHistogram[] hs = {st.cyclesPerIt, st.pktsPerIt, st.cyclesPerPkt, st.pktsPerBatch, st.vhostQfill,
+            st.upcallsPerIt, st.cyclesPerUpcall};
+        long[][] bins = new long[hs.length][];
+        for (int i = 0; i < hs.length; i++) {
+            bins[i] = hs[i].read();
+        }
+        sb.append("Histograms\n");
+        sb.append(String.format(Locale.ROOT, "   %-21s  %-21s  %-21s  %-21s  %-21s  %-21s  %-21s%n",
+                "cycles/it", "packets/it", "cycles/pkt", "pkts/batch", "max vhost qlen", "upcalls/it", "cycles/upcall"));
+        for (int b = 0; b < PmdHistogram.NUM_BINS; b++) {
+            StringBuilder line = new StringBuilder("  ");
+            for (int i = 0; i < hs.length; i++) {
+                String wall = b < PmdHistogram.NUM_BINS - 1 ? String.valueOf(hs[i].walls[b]) : ">";
+                line.append(String.format(Locale.ROOT, "%s %-9s %-11d", i == 0 ? "" : " ", wall, bins[i][b]));
+            }
+            sb.append(line).append('\n');
+        }
+        long iters = s[PmdPerfStats.IDLE_ITERS] + s[PmdPerfStats.BUSY_ITERS];
+        if (iters > 0) {
+            long rx = s[PmdPerfStats.RECV];
+            long upcalls = s[PmdPerfStats.MISS];
+            long batches = s[PmdPerfStats.RX_BATCHES];
+            sb.append("-".repeat(154)).append('\n');
+            sb.append(String.format(Locale.ROOT, "   %-21s  %-21s  %-21s  %-21s  %-21s  %-21s  %-21s%n",
+                    "cycles/it", "packets/it", "cycles/pkt", "pkts/batch", "vhost qlen", "upcalls/it", "cycles/upcall"));
+            sb.append(String.format(Locale.ROOT, "   %-21d  %-21.5f  %-21d  %-21.5f  %-21.5f  %-21.5f  %-21d%n",
+                    (s[PmdPerfStats.CYCLES_IDLE] + s[PmdPerfStats.CYCLES_BUSY]) / iters, (double) rx / iters,
+                    rx == 0 ? 0 : s[PmdPerfStats.CYCLES_BUSY] / rx, batches == 0 ? 0 : (double) rx / batches, 0.0,
+                    (double) upcalls / iters, upcalls == 0 ? 0 : s[PmdPerfStats.CYCLES_UPCALL] / upcalls));
+        }
     }
 
     private static void overall(StringBuilder sb, long[] s, double duration) {

@@ -220,7 +220,11 @@ final class PacketProcessor {
                 } else {
                     long u0 = System.nanoTime();
                     f = dp.upcall(p, key);
-                    stats.add(PmdPerfStats.CYCLES_UPCALL, System.nanoTime() - u0);
+                    long spent = System.nanoTime() - u0;
+                    stats.add(PmdPerfStats.CYCLES_UPCALL, spent);
+                    if (stats.metrics) {
+                        stats.cyclesPerUpcall.add(spent);
+                    }
                     if (f == null) {
                         lost++;
                         p.free();

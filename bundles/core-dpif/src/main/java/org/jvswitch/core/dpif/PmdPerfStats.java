@@ -27,12 +27,33 @@ final class PmdPerfStats {
     static final int CYCLES_SLEEP = 15;
     static final int CYCLES_UPCALL = 16;
     static final int SIMPLE_HIT = 17;
-    static final int N = 18;
+    static final int RX_BATCHES = 18;
+    static final int N = 19;
 
     private static final VarHandle ELEM = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final long[] counters = new long[N];
     private final long[] baseline = new long[N];
+    /**
+     * other_config:pmd-perf-metrics, as the owner thread last saw it: the detailed histograms
+     * are filled only then, as in Open vSwitch. Times are nanoseconds where Open vSwitch counts
+     * TSC cycles, with Open vSwitch's walls.
+     */
+    boolean metrics;
+    final PmdHistogram cyclesPerIt = PmdHistogram.log(500, 24_000_000);
+    final PmdHistogram pktsPerIt = PmdHistogram.log(0, 1000);
+    final PmdHistogram cyclesPerPkt = PmdHistogram.lin(100, 30_000);
+    final PmdHistogram pktsPerBatch = PmdHistogram.lin(0, 32);
+    /** Never fed: no rx queue here reports how full it is. */
+    final PmdHistogram vhostQfill = PmdHistogram.log(0, 512);
+    final PmdHistogram upcallsPerIt = PmdHistogram.lin(0, 30);
+    final PmdHistogram cyclesPerUpcall = PmdHistogram.log(1000, 1_000_000);
+
+    /** Owner thread: a counter's running total (not since the last clear). */
+    long total(int which) {
+        return (long) ELEM.getOpaque(counters, which);
+    }
+
     /** Wall-clock start of the current measurement (creation or last clear). */
     private volatile long startMillis = System.currentTimeMillis();
 
@@ -58,6 +79,10 @@ final class PmdPerfStats {
 
     void clear() {
         startMillis = System.currentTimeMillis();
+        for (PmdHistogram h : new PmdHistogram[] {cyclesPerIt, pktsPerIt, cyclesPerPkt, pktsPerBatch, vhostQfill,
+                upcallsPerIt, cyclesPerUpcall}) {
+            h.clear();
+        }
         synchronized (baseline) {
             for (int i = 0; i < N; i++) {
                 baseline[i] = (long) ELEM.getOpaque(counters, i);

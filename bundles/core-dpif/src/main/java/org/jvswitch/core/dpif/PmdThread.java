@@ -137,11 +137,18 @@ final class PmdThread implements Runnable {
                 long t0 = now;
                 int got = 0;
                 processor.setClock(now);
+                PmdPerfStats st = processor.stats;
+                st.metrics = dp.pmdPerfMetrics;
+                long upcallsBefore = st.metrics ? st.total(PmdPerfStats.MISS) : 0;
                 for (int i = 0; i < list.length; i++) {
                     RxqPoll poll = list[i];
                     int n = poll.rxq.recv(batch);
                     counts[i] = n;
                     if (n > 0) {
+                        st.add(PmdPerfStats.RX_BATCHES, 1);
+                        if (st.metrics) {
+                            st.pktsPerBatch.add(n);
+                        }
                         processor.input(batch, poll.port.portNo);
                         processor.flush();
                         got += n;
@@ -160,8 +167,18 @@ final class PmdThread implements Runnable {
                         }
                     }
                 }
-                processor.stats.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
-                processor.stats.add(got > 0 ? PmdPerfStats.BUSY_ITERS : PmdPerfStats.IDLE_ITERS, 1);
+                st.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
+                st.add(got > 0 ? PmdPerfStats.BUSY_ITERS : PmdPerfStats.IDLE_ITERS, 1);
+                // Open vSwitch's pmd_perf_end_iteration: iteration time and packets always,
+                // the rest with pmd-perf-metrics.
+                st.cyclesPerIt.add(t1 - t0);
+                st.pktsPerIt.add(got);
+                if (st.metrics) {
+                    if (got > 0) {
+                        st.cyclesPerPkt.add((t1 - t0) / got);
+                    }
+                    st.upcallsPerIt.add(st.total(PmdPerfStats.MISS) - upcallsBefore);
+                }
                 seq++;
                 if (!isPmd() && t1 - lastRank > 1_000_000_000L) {
                     dp.dpcls.rank();   // the main thread ranks the shared classifier's subtables

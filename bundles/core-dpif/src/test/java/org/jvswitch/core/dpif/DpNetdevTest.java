@@ -191,6 +191,58 @@ class DpNetdevTest {
     }
 
     @Test
+    void pmdPerfShowHasOpenVSwitchsHistogramsWithPmdPerfMetrics() throws Exception {
+        QueueNetdev x = (QueueNetdev) registry.open("x", "q-pmd", Map.of());
+        QueueNetdev y = (QueueNetdev) registry.open("y", "q-pmd", Map.of());
+        dp.setConfig(Map.of("pmd-cpu-mask", "0x1", "pmd-maxsleep", "1000", "pmd-perf-metrics", "true"));
+        int px = dp.portAdd(x, -1);
+        int py = dp.portAdd(y, -1);
+        dp.setUpcallHandler((packet, key, mask) -> DpActions.builder().output(key.inPort() == px ? py : px).build());
+        for (int i = 0; i < 3; i++) {
+            x.offer(Frames.udp(1, 2, 3 + i));
+        }
+        await(() -> y.sent().size() == 3, "forwarded by the PMD");
+        java.util.function.Function<java.util.List<String>, String> perfShow = args -> {
+            try {
+                return new DpifNetdevCommands(provider).all().stream()
+                        .filter(c -> c.name().equals("dpif-netdev/pmd-perf-show")).findFirst().orElseThrow().execute(args);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        String perf = perfShow.apply(java.util.List.of());
+        assertTrue(perf.contains("\nHistograms\n   cycles/it              packets/it             cycles/pkt             "
+                + "pkts/batch             max vhost qlen         upcalls/it             cycles/upcall        \n"), perf);
+        // Open vSwitch's walls, as Open vSwitch-DPDK 3.1 prints them on this machine: cycles/it
+        // 499, 716, 1025, ... (log from 500), cycles/pkt 100, 1096, ... (linear), cycles/upcall
+        // 999, 1258, ... (log from 1000), pkts/batch and upcalls/it 0, 1, 2, ...
+        String[] rows = perf.substring(perf.indexOf("Histograms")).split("\n");
+        assertEquals(1 + 1 + 32 + 1 + 1 + 1, rows.length, perf);
+        assertTrue(rows[2].matches("   499       \\d+ +0         \\d+ +100       \\d+ +0         \\d+ +0         0 +"
+                + "0         \\d+ +999       \\d+ +"), rows[2]);
+        assertTrue(rows[3].matches("   716       \\d+ +1         \\d+ +1096      \\d+ +1         \\d+ +1         0 +"
+                + "1         \\d+ +1258      \\d+ +"), rows[3]);
+        assertTrue(rows[33].startsWith("   >         "), rows[33]);
+        // As many samples as there were upcalls, and as rx batches in pkts/batch.
+        long upcalls = Long.parseLong(perf.replaceAll("(?s).*- Upcalls: +(\\d+).*", "$1"));
+        long upcallSamples = 0;
+        long batchSamples = 0;
+        for (int r = 2; r < 34; r++) {
+            String[] cols = rows[r].trim().split("\\s+");
+            upcallSamples += Long.parseLong(cols[13]);
+            batchSamples += Long.parseLong(cols[7]);
+        }
+        assertTrue(upcalls > 0);
+        assertEquals(upcalls, upcallSamples, perf);
+        assertTrue(batchSamples >= 1 && batchSamples <= 3, perf);
+        assertTrue(rows[35].contains("cycles/it"), rows[35]);
+        // -nh leaves the histograms out.
+        assertTrue(!perfShow.apply(java.util.List.of("-nh")).contains("Histograms"));
+        dp.portDel(px);
+        dp.portDel(py);
+    }
+
+    @Test
     void portDelReturnsOnlyWhenNoThreadPollsThePort() throws Exception {
         QueueNetdev x = (QueueNetdev) registry.open("x", "q-pmd", Map.of());
         int px = dp.portAdd(x, -1);
