@@ -169,11 +169,11 @@ final class PmdThread implements Runnable {
                 }
                 st.add(got > 0 ? PmdPerfStats.CYCLES_BUSY : PmdPerfStats.CYCLES_IDLE, t1 - t0);
                 st.add(got > 0 ? PmdPerfStats.BUSY_ITERS : PmdPerfStats.IDLE_ITERS, 1);
-                // Open vSwitch's pmd_perf_end_iteration: iteration time and packets always,
-                // the rest with pmd-perf-metrics.
-                st.cyclesPerIt.add(t1 - t0);
-                st.pktsPerIt.add(got);
+                // Open vSwitch's pmd_perf_end_iteration fills these always; they are shown only
+                // with pmd-perf-metrics, so they cost nothing here without it.
                 if (st.metrics) {
+                    st.cyclesPerIt.add(t1 - t0);
+                    st.pktsPerIt.add(got);
                     if (got > 0) {
                         st.cyclesPerPkt.add((t1 - t0) / got);
                     }
