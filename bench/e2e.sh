@@ -8,7 +8,14 @@
 # packet is the PMD's time per packet (pmd-stats-show counts nanoseconds; converted with the
 # core's cpu MHz, as bench/run.sh does).
 #
-# Usage: bench/e2e.sh dummy-pmd-1flow|dummy-pmd-1kflows|dummy-pmd-100kflows [seconds, default 5]
+# dummy-pmd-flow-setup measures the upcall path instead: the generator cycles through 16 million
+# source addresses, the bridge is fail_mode=secure with one OpenFlow rule that reads the whole
+# source address (ip,actions=move:NXM_OF_IP_SRC[]->NXM_NX_REG0[],output:sink), so every packet
+# of a new source misses, goes up, is translated and installs its own megaflow (flow-limit
+# raised to 4 million); its LAST line is
+#     dummy-pmd-flow-setup flows_per_s=<new megaflows per second> upcalls=<n> megaflows=<m>
+#
+# Usage: bench/e2e.sh dummy-pmd-1flow|dummy-pmd-1kflows|dummy-pmd-100kflows|dummy-pmd-flow-setup [seconds, default 5]
 # E2E_OTHER_CONFIG adds Open_vSwitch other_config keys (e.g. "smc-enable=true"); E2E_GC_LOG=FILE
 # writes the switch JVM's GC log there and reports the collections during the measured window.
 set -euo pipefail
@@ -20,6 +27,7 @@ case "$scenario" in
   dummy-pmd-1flow) flows=1 ;;
   dummy-pmd-1kflows) flows=1000 ;;
   dummy-pmd-100kflows) flows=100000 ;;
+  dummy-pmd-flow-setup) flows=16000000; secs=${2:-2} ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
 dist=$root/runtime/target/jvswitch
@@ -41,11 +49,17 @@ vsctl() { "$dist/bin/jvswitch" shell "vsctl:vsctl $*" >/dev/null; }
 extra=""
 for kv in ${E2E_OTHER_CONFIG:-}; do extra="$extra other_config:$kv"; done
 vsctl add-br br0 -- set bridge br0 datapath_type=netdev -- set Open_vSwitch . other_config:pmd-cpu-mask=0x2 $extra
-vsctl add-port br0 sink -- set Interface sink type=dummy options:tx-keep=false
-ovs-appctl netdev-dummy/receive sink 'eth(src=50:54:00:00:00:02,dst=ff:ff:ff:ff:ff:ff),eth_type(0x0800)'
+vsctl add-port br0 sink -- set Interface sink type=dummy options:tx-keep=false ofport_request=1
+if [ "$scenario" = dummy-pmd-flow-setup ]; then
+  vsctl set bridge br0 fail_mode=secure -- set Open_vSwitch . other_config:flow-limit=4000000
+  ovs-ofctl add-flow br0 'ip,actions=move:NXM_OF_IP_SRC[]->NXM_NX_REG0[],output:1'
+else
+  ovs-appctl netdev-dummy/receive sink 'eth(src=50:54:00:00:00:02,dst=ff:ff:ff:ff:ff:ff),eth_type(0x0800)'
+fi
 vsctl add-port br0 gen -- set Interface gen type=dummy-pmd options:gen-flows=$flows options:tx-keep=false
 sleep 2   # warm up: JIT, megaflow, caches
 ovs-appctl dpif-netdev/pmd-stats-clear >/dev/null
+flows_before=$(ovs-appctl dpctl/show | awk '/flows:/ { print $2; exit }')
 gc_before=$( [ -n "${E2E_GC_LOG:-}" ] && grep -c 'Pause' "$E2E_GC_LOG" || echo 0)
 sleep "$secs"
 if [ -n "${E2E_GC_LOG:-}" ]; then
@@ -53,6 +67,13 @@ if [ -n "${E2E_GC_LOG:-}" ]; then
 fi
 stats=$(ovs-appctl dpif-netdev/pmd-stats-show -pmd 1)
 echo "$stats" >&2
+if [ "$scenario" = dummy-pmd-flow-setup ]; then
+  upcalls=$(echo "$stats" | awk -F': ' '/miss with success upcall/ {print $2; exit}')
+  flows_after=$(ovs-appctl dpctl/show | awk '/flows:/ { print $2; exit }')
+  awk -v s="$scenario" -v u="$upcalls" -v t="$secs" -v m="$(( flows_after - flows_before ))" \
+    'BEGIN { printf "%s flows_per_s=%.0f upcalls=%d megaflows=%d\n", s, m / t, u, m }'
+  exit 0
+fi
 pkts=$(echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}')
 ns_per_pkt=$(echo "$stats" | awk '/avg cycles per packet/ {print $5; exit}')
 mhz=$(awk -F': *' '/^processor/ { p = $2 } /^cpu MHz/ && p == 1 { print $2; exit }' /proc/cpuinfo)

@@ -6,7 +6,7 @@
 #
 # Usage: bench/run.sh SCENARIO [extra JMH args]
 #   SCENARIO: inproc-batch extract-tcp extract-vlan extract-ipv6 emc-hit dpcls-1 dpcls-10 dpcls-100
-#             flow-setup; dummy-pmd-1flow dummy-pmd-1kflows dummy-pmd-100kflows (bench/e2e.sh:
+#             flow-setup; dummy-pmd-1flow dummy-pmd-1kflows dummy-pmd-100kflows dummy-pmd-flow-setup (bench/e2e.sh:
 #             the packaged switch, a generator port through NORMAL to a sink, PMD on core 1);
 #             p2p-null [--flows N] [--rules inport|l3|l2|xlate] [--upcalls] [--compare-ovs] (bench/p2p.sh: two dpdk
 #             ports on net_null/net_pcap, one PMD, the race against Open vSwitch-DPDK);
