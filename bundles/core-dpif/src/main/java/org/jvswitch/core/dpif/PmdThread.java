@@ -197,6 +197,8 @@ final class PmdThread implements Runnable {
             LOG.error("{} died", name(), e);
         } finally {
             batch.freeAll();
+            // Per-thread resources netdevs gave this thread (DPDK lcore ids) go back now.
+            org.jvswitch.api.netdev.PollThreadExit.runAll();
             seq++;
             LOG.info("{} exits", name());
         }

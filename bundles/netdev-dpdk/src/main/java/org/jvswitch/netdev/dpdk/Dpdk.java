@@ -92,6 +92,7 @@ final class Dpdk {
     final MethodHandle inUseCount;
     final MethodHandle mempoolDump;
     final MethodHandle threadRegister;
+    final MethodHandle threadUnregister;
     final MethodHandle strerror;
     // shim (header inlines)
     final MethodHandle rxBurst;
@@ -148,6 +149,7 @@ final class Dpdk {
         inUseCount = h("rte_mempool_in_use_count", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         mempoolDump = h("rte_mempool_dump", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         threadRegister = h("rte_thread_register", FunctionDescriptor.of(JAVA_INT));
+        threadUnregister = h("rte_thread_unregister", FunctionDescriptor.ofVoid());
         strerror = h("rte_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         Linker.Option critical = Linker.Option.critical(false);
         rxBurst = h("jvs_rx_burst", FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS, JAVA_SHORT), critical);

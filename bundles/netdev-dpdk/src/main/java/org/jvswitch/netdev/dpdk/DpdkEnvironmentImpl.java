@@ -123,9 +123,22 @@ final class DpdkEnvironmentImpl implements DpdkEnvironment {
             if (rc != 0) {
                 LOG.warn("thread {} could not get a DPDK lcore id ({}): mempool caches will not serve it",
                         Thread.currentThread().getName(), dpdk.strerror(dpdk.rteErrno()));
+            } else {
+                // lcore ids are few (RTE_MAX_LCORE): the thread gives its back when it ends.
+                org.jvswitch.api.netdev.PollThreadExit.onExit(this::unregisterCurrentThread);
             }
         } catch (Throwable t) {
             LOG.warn("rte_thread_register failed: {}", t.toString());
+        }
+    }
+
+    /** Gives the calling thread's lcore id back (rte_thread_unregister); on the thread that registered. */
+    void unregisterCurrentThread() {
+        registered.remove();
+        try {
+            dpdk.threadUnregister.invokeExact();
+        } catch (Throwable t) {
+            LOG.warn("rte_thread_unregister failed: {}", t.toString());
         }
     }
 

@@ -362,4 +362,27 @@ class DpdkNetdevTest {
         assertTrue(dump.startsWith("mempool <" + p0.mempool().name() + ">@0x"), dump);
         assertTrue(dump.contains("populated_size=" + p0.mempool().size()), dump);
     }
+
+    /**
+     * DPDK has RTE_MAX_LCORE (128) lcore ids: 300 polling threads one after another each get one,
+     * because each gives it back as it ends (PollThreadExit), as the datapath's PMD threads do.
+     */
+    @Test
+    void pollThreadsGiveTheirLcoreIdsBackWhenTheyEnd() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            int[] id = new int[1];
+            Thread t = new Thread(() -> {
+                env.registerCurrentThread();
+                try {
+                    id[0] = (int) env.dpdk.lcoreId.invokeExact();
+                } catch (Throwable e) {
+                    throw new AssertionError(e);
+                }
+                org.jvswitch.api.netdev.PollThreadExit.runAll();
+            });
+            t.start();
+            t.join();
+            assertTrue(id[0] >= 0, "thread " + i + " got an lcore id, not " + id[0]);
+        }
+    }
 }
