@@ -37,6 +37,28 @@ final class Dist implements AutoCloseable {
         return d;
     }
 
+    /**
+     * The packaged switch with bridge br0 (netdev datapath, fail_mode secure) and dummy ports
+     * p1..p{@code ports} on OpenFlow ports 1..{@code ports}, set up with the real ovs-vsctl.
+     */
+    static Dist withDummyBridge(String prefix, int ports) throws Exception {
+        Dist d = start(prefix);
+        try {
+            List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "add-br", "br0", "--", "set", "bridge", "br0",
+                    "datapath_type=netdev", "fail_mode=secure"));
+            for (int i = 1; i <= ports; i++) {
+                cmd.addAll(List.of("--", "add-port", "br0", "p" + i, "--", "set", "Interface", "p" + i, "type=dummy",
+                        "ofport_request=" + i));
+            }
+            d.ovs(cmd.toArray(new String[0]));
+            d.await(out -> out.equals(ports + "\n"), "ovs-vsctl", "get", "Interface", "p" + ports, "ofport");
+            return d;
+        } catch (Exception | AssertionError e) {
+            d.close();
+            throw e;
+        }
+    }
+
     Result run(String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("JVSWITCH_VAR", var.toString());

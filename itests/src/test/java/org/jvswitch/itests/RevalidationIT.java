@@ -22,12 +22,7 @@ class RevalidationIT {
 
     @BeforeEach
     void start() throws Exception {
-        dist = Dist.start("jvswitch-reval");
-        dist.ovs("ovs-vsctl", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "fail_mode=secure",
-                "--", "add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dummy", "ofport_request=1",
-                "--", "add-port", "br0", "p2", "--", "set", "Interface", "p2", "type=dummy", "ofport_request=2",
-                "--", "add-port", "br0", "p3", "--", "set", "Interface", "p3", "type=dummy", "ofport_request=3");
-        dist.await(out -> out.equals("3\n"), "ovs-vsctl", "get", "Interface", "p3", "ofport");
+        dist = Dist.withDummyBridge("jvswitch-reval", 3);
     }
 
     @AfterEach

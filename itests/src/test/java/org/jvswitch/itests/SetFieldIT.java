@@ -20,11 +20,7 @@ class SetFieldIT {
 
     @BeforeEach
     void start() throws Exception {
-        dist = Dist.start("jvswitch-setfield");
-        dist.ovs("ovs-vsctl", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "fail_mode=secure",
-                "--", "add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dummy", "ofport_request=1",
-                "--", "add-port", "br0", "p2", "--", "set", "Interface", "p2", "type=dummy", "ofport_request=2");
-        dist.await(out -> out.equals("2\n"), "ovs-vsctl", "get", "Interface", "p2", "ofport");
+        dist = Dist.withDummyBridge("jvswitch-setfield", 2);
     }
 
     @AfterEach
