@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code --remote=db:Open_vSwitch,Open_vSwitch,manager_options}: the {@code target} of every
  * Manager row that {@code Open_vSwitch.manager_options} references. {@code ovs-vsctl
  * set-manager ptcp:6640} makes the server listen there, {@code del-manager} closes it. Passive
- * targets (ptcp:, punix:) are served; active ones (tcp:, unix:, where the server would connect
- * out) are logged and left for later.
+ * targets (ptcp:, punix:) are listened on; active ones (tcp:, unix:) are connected to, and the
+ * database is served on that connection ({@link ActiveRemote}).
  *
  * <p>Changes are applied on a thread of its own, never on the committing thread.
  */
@@ -36,7 +36,7 @@ final class ManagerRemotes implements AutoCloseable {
     private Set<String> current = Set.of();
 
     /**
-     * @param apply called with the full wanted set of passive targets whenever it changes
+     * @param apply called with the full wanted set of targets whenever it changes
      */
     ManagerRemotes(Ovsdb db, Consumer<Set<String>> apply) {
         this.subscription = db.subscribe(change -> {
@@ -61,10 +61,10 @@ final class ManagerRemotes implements AutoCloseable {
                     continue;
                 }
                 String target = m.getString("target");
-                if (target.startsWith("ptcp:") || target.startsWith("punix:")) {
+                if (target.startsWith("ptcp:") || target.startsWith("punix:") || ActiveRemote.isActive(target)) {
                     out.add(target);
                 } else {
-                    LOG.warn("manager {}: active manager connections are not supported yet", target);
+                    LOG.warn("manager {}: unsupported target (ptcp:, punix:, tcp: and unix: are)", target);
                 }
             }
         }

@@ -42,6 +42,8 @@ public final class OvsdbServer implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     /** Listeners for Manager rows' targets, by target; changed only by {@link ManagerRemotes}'s thread. */
     private final Map<String, Listener> managerListeners = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Outgoing connections to active Manager targets (tcp:, unix:), by target. */
+    private final Map<String, ActiveRemote> managerConnections = new java.util.concurrent.ConcurrentHashMap<>();
     private final ManagerRemotes managerRemotes;
     /** Numbers unix connections in log lines, as ovsdb-server's "unix#N". */
     private final AtomicInteger unixConnections = new AtomicInteger();
@@ -92,8 +94,23 @@ public final class OvsdbServer implements AutoCloseable {
                 }
             }
         }
+        for (String target : new ArrayList<>(managerConnections.keySet())) {
+            if (!wanted.contains(target)) {
+                managerConnections.remove(target).close();
+                LOG.info("{}: manager connection closed", target);
+            }
+        }
         for (String target : wanted) {
-            if (managerListeners.containsKey(target)) {
+            if (managerListeners.containsKey(target) || managerConnections.containsKey(target)) {
+                continue;
+            }
+            if (ActiveRemote.isActive(target)) {
+                try {
+                    managerConnections.put(target, new ActiveRemote(target, (channel, ended) -> served(target, channel, ended)));
+                    LOG.info("{}: connecting (Manager row)", target);
+                } catch (IllegalArgumentException e) {
+                    LOG.error("{}", e.getMessage());
+                }
                 continue;
             }
             try {
@@ -104,6 +121,34 @@ public final class OvsdbServer implements AutoCloseable {
                 LOG.error("{}: cannot listen: {}", target, e.getMessage());
             }
         }
+    }
+
+    /** Serves the database on a connection made to an active manager target; {@code ended} when it closes. */
+    private void served(String target, SocketChannel channel, Runnable ended) {
+        if (closed) {
+            closeQuietly(channel);
+            ended.run();
+            return;
+        }
+        JsonRpcConnection connection = new JsonRpcConnection(channel, target, new JsonRpcConnection.Limits(
+                config.maxMessage(), config.maxBacklog(), target.startsWith("tcp:") ? config.probeMs() : 0));
+        Session session = new Session(context, connection);
+        context.sessionOpened(session);
+        connection.start(new JsonRpcConnection.Handler() {
+            @Override
+            public void received(JsonRpcMessage message) {
+                session.received(message);
+            }
+
+            @Override
+            public void closed() {
+                try {
+                    session.closed();
+                } finally {
+                    ended.run();
+                }
+            }
+        });
     }
 
     private void accepted(Remote remote, SocketChannel channel) {
@@ -173,6 +218,8 @@ public final class OvsdbServer implements AutoCloseable {
                 }
             }
             managerListeners.clear();
+            managerConnections.values().forEach(ActiveRemote::close);
+            managerConnections.clear();
         }
         for (Listener l : listeners) {
             try {
