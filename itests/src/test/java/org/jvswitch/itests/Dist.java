@@ -13,7 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * One running distribution with a var directory of its own, and the real Open vSwitch clients
- * pointed at it (OVS_RUNDIR). {@link #close()} stops it, and kills it by its pid if it would not.
+ * pointed at it (OVS_RUNDIR). {@link #close()} stops it, kills it by its pid if it would not, and
+ * removes the var directory.
  */
 final class Dist implements AutoCloseable {
     static final Path DIST = Path.of(System.getProperty("jvswitch.dist", "../runtime/target/jvswitch"));
@@ -23,8 +24,28 @@ final class Dist implements AutoCloseable {
 
     final Path var;
 
+    /** Stops the switch if the test JVM ends (Ctrl-C, SIGTERM) before {@link #close()} did. */
+    private final Thread stopOnExit;
+
     private Dist(Path var) {
         this.var = var;
+        this.stopOnExit = new Thread(this::kill, "stop " + var.getFileName());
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+    }
+
+    /** Kills the switch by the pid in its pid file, if it is still there. */
+    private void kill() {
+        try {
+            Path pidfile = var.resolve("run/ovs-vswitchd.pid");
+            if (Files.exists(pidfile)) {
+                String pid = Files.readString(pidfile).trim();
+                if (!pid.isEmpty()) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // nothing more to do
+        }
     }
 
     static Dist start(String prefix) throws Exception {
@@ -110,13 +131,27 @@ final class Dist implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        jvswitch("stop");
-        Path pidfile = var.resolve("run/ovs-vswitchd.pid");
-        if (Files.exists(pidfile)) {
-            String pid = Files.readString(pidfile).trim();
-            if (!pid.isEmpty()) {
-                ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        try {
+            jvswitch("stop");
+        } finally {
+            kill();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook runs anyway
             }
+            deleteVar();
+        }
+    }
+
+    /** Removes the var directory (database, logs, bundle cache: some MB per run). */
+    private void deleteVar() {
+        try (java.util.stream.Stream<Path> all = Files.walk(var)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a file still held open: leave the rest
         }
     }
 }
