@@ -20,17 +20,15 @@ while [ $# -gt 0 ]; do
 done
 dist=$root/runtime/target/jvswitch
 [ -x "$dist/bin/jvswitch" ] || (cd "$root" && mvn -B -q -o install -DskipTests)
+. "$here/ovs-dpdk.sh"
 work=$(mktemp -d /tmp/flow-mods.XXXXXX)
 pids=()
 jv_started=0
 cleanup() {
-  local p
   if [ "$jv_started" -eq 1 ]; then
     JVSWITCH_VAR=$work/jv "$dist/bin/jvswitch" stop >/dev/null 2>&1 || true
   fi
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  end_started
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,17 +74,7 @@ JVSWITCH_VAR=$work/jv "$dist/bin/jvswitch" stop >/dev/null
 jv_started=0
 
 if [ "$compare" -eq 1 ]; then
-  ovs=$work/ovs
-  mkdir -p "$ovs"
-  export OVS_RUNDIR=$ovs OVS_DBDIR=$ovs OVS_LOGDIR=$ovs
-  ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-  ovsdb-server "$ovs/conf.db" --remote="punix:$ovs/db.sock" --pidfile="$ovs/ovsdb-server.pid" \
-    --log-file="$ovs/ovsdb-server.log" --detach --no-chdir
-  pids+=("$(cat "$ovs/ovsdb-server.pid")")
-  ovs-vsctl --no-wait init
-  ovs-vswitchd "unix:$ovs/db.sock" --enable-dummy=override --disable-system --pidfile="$ovs/ovs-vswitchd.pid" \
-    --log-file="$ovs/ovs-vswitchd.log" --detach --no-chdir
-  pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
+  start_ovs_dummy
   bridge
   ovs_s=$(race)
   ovs_rate=$(echo "$flows / $ovs_s" | bc)

@@ -1,5 +1,6 @@
-# Sourced by bench/p2p.sh and bench/vhost-loop.sh: starting Debian's Open vSwitch-DPDK beside
-# jvswitch, and ending every process a bench started. Expects $work (a scratch directory) and
+# Sourced by the benches that race Open vSwitch (p2p.sh, vhost-loop.sh, flow-mods.sh,
+# megaflows.sh): starting Debian's Open vSwitch (DPDK build, or dummy ports only) beside jvswitch,
+# and ending every process a bench started. Expects $work (a scratch directory) and
 # the array pids=() in the caller.
 ovs_dpdk=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
 
@@ -17,9 +18,9 @@ end_started() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 }
 
-# Starts ovsdb-server and ovs-vswitchd-dpdk in $work/ovs, points the Open vSwitch clients at them
-# (OVS_RUNDIR, appctl_target) and records their PIDs.
-start_ovs_dpdk() {
+# Starts ovsdb-server in $work/ovs, points the Open vSwitch clients at it (OVS_RUNDIR,
+# OVS_DBDIR, OVS_LOGDIR) and records its PID.
+start_ovsdb() {
   local ovs=$work/ovs
   mkdir -p "$ovs"
   export OVS_RUNDIR=$ovs OVS_DBDIR=$ovs OVS_LOGDIR=$ovs
@@ -28,9 +29,27 @@ start_ovs_dpdk() {
     --log-file="$ovs/ovsdb-server.log" --detach --no-chdir
   pids+=("$(cat "$ovs/ovsdb-server.pid")")
   ovs-vsctl --no-wait init
+}
+
+# Starts ovsdb-server and ovs-vswitchd-dpdk in $work/ovs, points the Open vSwitch clients at them
+# (OVS_RUNDIR, appctl_target) and records their PIDs.
+start_ovs_dpdk() {
+  start_ovsdb
+  local ovs=$work/ovs
   # The DPDK build names its control socket after itself: give it the usual name.
   "$ovs_dpdk" "unix:$ovs/db.sock" --pidfile="$ovs/ovs-vswitchd.pid" --log-file="$ovs/ovs-vswitchd.log" \
     --unixctl="$ovs/ovs-vswitchd.ctl" --detach --no-chdir
   pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
   appctl_target=(-t "$ovs/ovs-vswitchd.ctl")
+}
+
+# Starts ovsdb-server and Debian's plain ovs-vswitchd with dummy ports only (userspace datapath,
+# no system devices) in $work/ovs, as start_ovs_dpdk does.
+start_ovs_dummy() {
+  start_ovsdb
+  local ovs=$work/ovs
+  ovs-vswitchd "unix:$ovs/db.sock" --enable-dummy=override --disable-system --pidfile="$ovs/ovs-vswitchd.pid" \
+    --log-file="$ovs/ovs-vswitchd.log" --detach --no-chdir
+  pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
+  appctl_target=()
 }

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
 /**
  * One running distribution with a var directory of its own, and the real Open vSwitch clients
  * pointed at it (OVS_RUNDIR). {@link #close()} stops it, kills it by its pid if it would not, and
- * removes the var directory.
+ * removes the var directory, keeping the log in target/dist-logs/.
  */
 final class Dist implements AutoCloseable {
     static final Path DIST = Path.of(System.getProperty("jvswitch.dist", "../runtime/target/jvswitch"));
@@ -144,8 +144,21 @@ final class Dist implements AutoCloseable {
         }
     }
 
-    /** Removes the var directory (database, logs, bundle cache: some MB per run). */
+    /**
+     * Removes the var directory (database, bundle cache: some MB per run), keeping the switch's
+     * log in target/dist-logs/ for a failure's post-mortem.
+     */
     private void deleteVar() {
+        try {
+            Path log = var.resolve("log/jvswitch.log");
+            if (Files.exists(log)) {
+                Path keep = Path.of("target", "dist-logs");
+                Files.createDirectories(keep);
+                Files.copy(log, keep.resolve(var.getFileName() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // the log is a courtesy
+        }
         try (java.util.stream.Stream<Path> all = Files.walk(var)) {
             for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -153,7 +153,8 @@ final class OfprotoDpif implements Ofproto {
         this.service = service;
         this.tables = new OfTables(this::revalidate);
         this.connmgr = new Connmgr(new BridgeView(this));
-        this.groups = new org.jvswitch.ofproto.ofp.OfGroups(this::revalidate);
+        // Group changes are published with the tables', once per read of OpenFlow messages.
+        this.groups = new org.jvswitch.ofproto.ofp.OfGroups(tables::touched);
         this.meters = new org.jvswitch.ofproto.ofp.OfMeters(new org.jvswitch.ofproto.ofp.OfMeters.Datapath() {
             @Override public int allocate() { return backer.allocateMeter(); }
             @Override public void set(int dpId, org.jvswitch.api.dpif.DpMeter m) { backer.dpif.meterSet(dpId, m); }
@@ -477,9 +478,16 @@ final class OfprotoDpif implements Ofproto {
         }
     }
 
-    /** What each userspace(controller) action a translation emitted sends, by its cookie's low bits. */
-    private final Map<String, Integer> pinIds = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * What each userspace(controller) action a translation emitted sends, by its cookie's low bits
+     * (ids handed out under {@code pinIds}' lock, so two translations never share one).
+     */
+    private final Map<PinKey, Integer> pinIds = new java.util.HashMap<>();
     private final Map<Integer, PacketInSpec> pinSpecs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A packet-in's identity: reason, table, rule cookie and pipeline words (by content). */
+    private record PinKey(int reason, int tableId, long cookie, java.util.List<Long> pipeline) {
+    }
     /** Userspace cookies of controller actions carry this tag above the spec's number. */
     static final long CONTROLLER_COOKIE = 0x4f46L << 48;
 
@@ -488,12 +496,15 @@ final class OfprotoDpif implements Ofproto {
 
     /** The userspace cookie for a packet-in with these fields, registering it the first time. */
     private long pinCookie(int reason, int tableId, long ruleCookie, long[] pipeline) {
-        String key = reason + "/" + tableId + "/" + ruleCookie + "/" + java.util.Arrays.toString(pipeline);
-        int id = pinIds.computeIfAbsent(key, k -> {
-            int n = pinSpecs.size();
-            pinSpecs.put(n, new PacketInSpec(reason, tableId, ruleCookie, pipeline));
-            return n;
-        });
+        PinKey key = new PinKey(reason, tableId, ruleCookie, java.util.Arrays.stream(pipeline).boxed().toList());
+        int id;
+        synchronized (pinIds) {
+            id = pinIds.computeIfAbsent(key, k -> {
+                int n = pinIds.size();
+                pinSpecs.put(n, new PacketInSpec(reason, tableId, ruleCookie, pipeline));
+                return n;
+            });
+        }
         return CONTROLLER_COOKIE | id;
     }
 
@@ -638,6 +649,8 @@ final class OfprotoDpif implements Ofproto {
         private int depth;
         private int resubmits;
         private boolean exit;
+        /** Past the depth or resubmit limit: nothing more runs, not even after a group's bucket. */
+        private boolean overflowed;
         private int table;
         /** Cookie of the rule whose actions run (for packet-ins). */
         private long ruleCookie;
@@ -674,6 +687,7 @@ final class OfprotoDpif implements Ofproto {
         void lookup(int t) {
             if (depth >= MAX_DEPTH || ++resubmits > MAX_RESUBMITS) {
                 LOG.warn("{}: over max translation depth {} or {} resubmits: packet dropped", name, MAX_DEPTH, MAX_RESUBMITS);
+                overflowed = true;
                 exit = true;
                 return;
             }
@@ -688,7 +702,7 @@ final class OfprotoDpif implements Ofproto {
                             r.cookie != 0 ? ", cookie 0x" + Long.toHexString(r.cookie) : ""));
                     trace.add(node);
                     trace = node.subs;
-                } else {
+                } else if (!dry) {
                     tables.countLookup(t, true);
                 }
                 rules.add(r.counters);
@@ -710,7 +724,8 @@ final class OfprotoDpif implements Ofproto {
                 trace = outer;
                 return;
             }
-            boolean toController = connmgr.wantsTableMisses();
+            // A port configured no-packet-in sends its misses nowhere, as Open vSwitch's miss rule.
+            boolean toController = (in.config() & OfPort.NO_PACKET_IN) == 0 && connmgr.wantsTableMisses();
             if (trace != null) {
                 TraceNode node = new TraceNode(TraceNode.Type.TABLE, String.format("%2d. %s", t,
                         toController ? "No match, and a \"packet-in\" is called for." : "No match."));
@@ -740,7 +755,9 @@ final class OfprotoDpif implements Ofproto {
                 if (exit) {
                     return;
                 }
-                trace(TraceNode.Type.ACTION, org.jvswitch.ofproto.ofp.OfFormat.action(a));
+                if (trace != null) {
+                    trace(TraceNode.Type.ACTION, org.jvswitch.ofproto.ofp.OfFormat.action(a));
+                }
                 switch (a) {
                     case OfAction.Output o -> output(o.port());
                     case OfAction.Controller c -> toController(
@@ -782,7 +799,7 @@ final class OfprotoDpif implements Ofproto {
                     case OfAction.WriteMetadata w -> flow[OfField.METADATA_WORD] =
                             (flow[OfField.METADATA_WORD] & ~w.mask()) | (w.value() & w.mask());
                     case OfAction.GotoTable g -> lookup(g.table());
-                    case OfAction.Group g -> group(g.groupId(), 0);
+                    case OfAction.Group g -> group(g.groupId());
                     case OfAction.Learn l -> learn(l);
                     case OfAction.FinTimeout f -> finTimeout(f);
                     case OfAction.Meter mt -> {
@@ -795,11 +812,6 @@ final class OfprotoDpif implements Ofproto {
             }
         }
 
-        /**
-         * learn: builds a flow from the packet (fields or immediates into its match, loads and an
-         * output into its actions) and has it added, asynchronously, by the learning thread; the
-         * fields read become part of the megaflow. A trace shows the action and learns nothing.
-         */
         /**
          * fin_timeout: remembered with the datapath flow, so that the revalidator shrinks the
          * rule's timeouts once the flow's TCP flags show FIN or RST; this packet's own flags
@@ -818,6 +830,11 @@ final class OfprotoDpif implements Ofproto {
             }
         }
 
+        /**
+         * learn: builds a flow from the packet (fields or immediates into its match, loads and an
+         * output into its actions) and has it added, asynchronously, by the learning thread; the
+         * fields read become part of the megaflow. A trace shows the action and learns nothing.
+         */
         private void learn(OfAction.Learn l) {
             long[] v = new long[OfField.WORDS];
             long[] k = new long[OfField.WORDS];
@@ -880,9 +897,17 @@ final class OfprotoDpif implements Ofproto {
          * the only one (indirect) or the first live one (fast failover). Each bucket runs on the
          * packet as it was before the group, as Open vSwitch clones it for each bucket.
          */
-        private void group(int id, int chain) {
+        private void group(int id) {
             org.jvswitch.ofproto.ofp.OfGroups.Group g = groups.get(id);
-            if (g == null || chain > 32) {
+            if (g == null) {
+                return;
+            }
+            // Groups chained into a loop (A -> B -> A) end here, counted as resubmits are.
+            if (depth >= MAX_DEPTH || ++resubmits > MAX_RESUBMITS) {
+                LOG.warn("{}: over max translation depth {} or {} resubmits in group {}: packet dropped",
+                        name, MAX_DEPTH, MAX_RESUBMITS, id);
+                overflowed = true;
+                exit = true;
                 return;
             }
             rules.add(g.counters());
@@ -908,8 +933,10 @@ final class OfprotoDpif implements Ofproto {
                     trace = node.subs;
                 }
                 boolean savedExit = exit;
+                depth++;
                 run(b.actions());
-                exit = savedExit;
+                depth--;
+                exit = savedExit || overflowed;
                 trace = outer;
                 System.arraycopy(saved, 0, flow, 0, flow.length);
             }

@@ -70,10 +70,9 @@ final class Revalidator {
         long nowNanos = System.nanoTime();
         for (OfprotoDpif o : service.bridges().values()) {
             for (org.jvswitch.ofproto.ofp.OfRule r : o.tables.expire(nowNanos)) {
-                if ((r.flags & 1) != 0) {               // OFPFF_SEND_FLOW_REM
-                    boolean hard = r.hardTimeout > 0 && nowNanos - r.createdNanos >= r.hardTimeout * 1_000_000_000L;
-                    o.connmgr.sendFlowRemoved(r, hard ? org.jvswitch.ofproto.ofp.OfpSession.FlowRemoved.HARD_TIMEOUT
-                            : org.jvswitch.ofproto.ofp.OfpSession.FlowRemoved.IDLE_TIMEOUT);
+                if ((r.flags & org.jvswitch.ofproto.ofp.OfRule.FLAG_SEND_FLOW_REM) != 0) {
+                    o.connmgr.sendFlowRemoved(r, r.hardExpired(nowNanos) ? org.jvswitch.ofproto.ofp.OfTables.REASON_HARD
+                            : org.jvswitch.ofproto.ofp.OfTables.REASON_IDLE);
                 }
             }
             o.checkMissInterest();

@@ -17,12 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.jvswitch.api.dpif.DpActions;
-import org.jvswitch.api.dpif.DpifProvider;
 import org.jvswitch.api.flow.FlowKey;
-import org.jvswitch.api.netdev.NetdevStats;
 import org.jvswitch.api.ofproto.ControllerStatus;
 import org.jvswitch.api.ofproto.ControllerTarget;
-import org.jvswitch.api.ofproto.Ofproto;
 import org.jvswitch.api.packet.DpPacket;
 import org.jvswitch.api.packet.PacketBufferPool;
 import org.junit.jupiter.api.AfterEach;
@@ -39,8 +36,9 @@ class ControllerTest {
     @TempDir
     Path rundir;
     private OfprotoServiceImpl service;
+    private OvsScript sandbox;
     private OfprotoDpif br0;
-    private final RecordingDpif dpif = new RecordingDpif();
+    private RecordingDpif dpif;
     private final PacketBufferPool pool = new PacketBufferPool("test", 8, 2048 + PacketBufferPool.HEADROOM);
     private ServerSocketChannel controller;
     // Datapath port numbers: LOCAL = 1, p1 (OpenFlow 1) = 2, p2 (OpenFlow 2) = 3.
@@ -49,22 +47,16 @@ class ControllerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        service = new OfprotoServiceImpl(rundir);
-        service.addDpifProvider(new DpifProvider() {
-            @Override public String type() { return "netdev"; }
-            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
-        });
-        br0 = (OfprotoDpif) service.create("br0", "netdev");
-        br0.portAdd(OfctlInteropTest.netdev("br0", 0x0a1b2c3d4e5fL, false, NetdevStats.ZERO), Ofproto.OFPP_LOCAL);
-        br0.portAdd(OfctlInteropTest.netdev("p1", 0xaa55aa550001L, true, NetdevStats.ZERO), 1);
-        br0.portAdd(OfctlInteropTest.netdev("p2", 0xaa55aa550002L, true, NetdevStats.ZERO), 2);
-        br0.setFailMode("secure");
+        sandbox = new OvsScript(rundir, 2);
+        service = sandbox.service;
+        br0 = sandbox.br0;
+        dpif = sandbox.dpif;
         controller = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        service.deactivate();
+        sandbox.close();
         br0.destroy();
         controller.close();
         pool.release();

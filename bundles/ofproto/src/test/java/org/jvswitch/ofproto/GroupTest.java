@@ -106,6 +106,31 @@ class GroupTest {
         assertEquals(5, br0.tables.size(), "the flows of new.txt");
     }
 
+    /**
+     * Groups chained into a loop (1 -> 2 -> 1, built with a mod-group) end the translation at the
+     * depth limit instead of overflowing the datapath thread's stack; out_group selects flows in
+     * statistics and deletes.
+     */
+    @Test
+    void aGroupLoopEndsTheTranslationAndOutGroupSelectsFlows() throws Exception {
+        assertEquals("", sandbox.bash("""
+                O="-O OpenFlow13"
+                ovs-ofctl $O add-group br0 group_id=1,type=all,bucket=output:1
+                ovs-ofctl $O add-group br0 group_id=2,type=all,bucket=output:2,group:1
+                ovs-ofctl $O mod-group br0 group_id=1,type=all,bucket=group:2
+                ovs-ofctl $O add-flow br0 in_port=3,udp,actions=group:1
+                ovs-ofctl $O add-flow br0 in_port=3,tcp,actions=group:2
+                """));
+        FlowKey k = udp(odp(3), 0x505400000001L, 1000);
+        DpActions a = upcall(k, new FlowKey());
+        assertTrue(a.toString().startsWith(String.valueOf(odp(2))), "the loop ran up to the limit, then stopped: " + a);
+
+        String flows = sandbox.bash("ovs-ofctl -O OpenFlow13 --no-stats dump-flows br0 out_group=2\n");
+        assertEquals(" tcp,in_port=3 actions=group:2\n", flows);
+        assertEquals("", sandbox.bash("ovs-ofctl -O OpenFlow13 del-flows br0 out_group=2\n"));
+        assertEquals(" udp,in_port=3 actions=group:1\n", sandbox.bash("ovs-ofctl -O OpenFlow13 --no-stats dump-flows br0\n"));
+    }
+
     private static FlowKey udp(int odpIn, long src, int srcPort) {
         FlowKey k = new FlowKey();
         k.setInPort(odpIn);

@@ -2,23 +2,17 @@ package org.jvswitch.ofproto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.jvswitch.api.dpif.DpActions;
-import org.jvswitch.api.dpif.DpifProvider;
 import org.jvswitch.api.flow.FlowKey;
-import org.jvswitch.api.netdev.NetdevStats;
-import org.jvswitch.api.ofproto.Ofproto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,14 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ofproto/trace showed for them.
  */
 class PipelineTest {
-    private static final Path OFCTL = Path.of("/usr/bin/ovs-ofctl");
 
     @TempDir
     Path rundir;
     private OfprotoServiceImpl service;
+    private OvsScript sandbox;
     private OfprotoDpif br0;
-    private final RecordingDpif dpif = new RecordingDpif();
-    private Path mgmt;
+    private RecordingDpif dpif;
     /** Datapath port number of OpenFlow port n (1..5); LOCAL is datapath port 1. */
     private static int odp(int ofport) {
         return ofport + 1;
@@ -47,41 +40,19 @@ class PipelineTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        service = new OfprotoServiceImpl(rundir);
-        service.addDpifProvider(new DpifProvider() {
-            @Override public String type() { return "netdev"; }
-            @Override public org.jvswitch.api.dpif.Dpif open(String name) { return dpif; }
-        });
-        br0 = (OfprotoDpif) service.create("br0", "netdev");
-        br0.portAdd(OfctlInteropTest.netdev("br0", 0x0a1b2c3d4e5fL, false, NetdevStats.ZERO), Ofproto.OFPP_LOCAL);
-        for (int i = 1; i <= 5; i++) {
-            br0.portAdd(OfctlInteropTest.netdev("p" + i, 0xaa55aa550000L + i, true, NetdevStats.ZERO), i);
-        }
-        br0.setFailMode("secure");
-        mgmt = rundir.resolve("br0.mgmt");
+        sandbox = new OvsScript(rundir, 5);
+        service = sandbox.service;
+        br0 = sandbox.br0;
+        dpif = sandbox.dpif;
     }
 
     @AfterEach
     void tearDown() {
-        service.deactivate();
+        sandbox.close();
     }
 
     private String ofctl(String... args) throws Exception {
-        assumeTrue(Files.isExecutable(OFCTL), "needs Open vSwitch's ovs-ofctl");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(OFCTL.toString());
-        for (String a : args) {
-            cmd.add(a.equals("BR") ? "unix:" + mgmt : a);
-        }
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("ovs-ofctl hung: " + cmd);
-        }
-        return "rc=" + p.exitValue() + "\n" + out + err;
+        return sandbox.ofctl(args);
     }
 
     private String ok(String... args) throws Exception {

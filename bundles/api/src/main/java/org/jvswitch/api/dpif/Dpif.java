@@ -65,10 +65,6 @@ public interface Dpif {
     DpifStats stats();
 
     /**
-     * Applies {@code Open_vSwitch.other_config} (pmd-cpu-mask, pmd-rxq-assign, pmd-maxsleep, ...).
-     * Called on the reconfiguration thread.
-     */
-    /**
      * Creates or replaces datapath meter {@code id} (0 to 65535); its counters carry on across a
      * replacement. Called on the OpenFlow layer's threads.
      */
@@ -84,6 +80,10 @@ public interface Dpif {
         return null;
     }
 
+    /**
+     * Applies {@code Open_vSwitch.other_config} (pmd-cpu-mask, pmd-rxq-assign, pmd-maxsleep, ...).
+     * Called on the reconfiguration thread.
+     */
     default void setConfig(Map<String, String> otherConfig) {
     }
 }

@@ -348,24 +348,26 @@ final class DpNetdev implements Dpif {
         }
     }
 
-    /** Datapath meters by id (0..65535); read by PMD threads without a lock. */
+    /** Meter ids run from 0 to this, exclusive (OpenFlow meter ids above are not mapped here). */
+    static final int MAX_METERS = 65536;
+    /** Datapath meters by id; read by PMD threads without a lock. */
     private final java.util.concurrent.atomic.AtomicReferenceArray<Meter> meters =
-            new java.util.concurrent.atomic.AtomicReferenceArray<>(65536);
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(MAX_METERS);
 
     Meter meter(int id) {
-        return id >= 0 && id < 65536 ? meters.get(id) : null;
+        return id >= 0 && id < MAX_METERS ? meters.get(id) : null;
     }
 
     @Override
     public void meterSet(int id, org.jvswitch.api.dpif.DpMeter meter) {
-        if (id >= 0 && id < 65536) {
+        if (id >= 0 && id < MAX_METERS) {
             meters.set(id, new Meter(meter, meters.get(id)));
         }
     }
 
     @Override
     public void meterDel(int id) {
-        if (id >= 0 && id < 65536) {
+        if (id >= 0 && id < MAX_METERS) {
             meters.set(id, null);
         }
     }

@@ -215,8 +215,7 @@ final class DpifNetdevCommands {
 
     /** Open vSwitch's pmd_perf_format_histograms: seven histograms side by side, then the averages. */
     private static void histograms(StringBuilder sb, PmdPerfStats st, long[] s) {
-        PmdHistogram[] hs = {st.cyclesPerIt, st.pktsPerIt, st.cyclesPerPkt, st.pktsPerBatch, st.vhostQfill,
-            st.upcallsPerIt, st.cyclesPerUpcall};
+        PmdHistogram[] hs = st.histograms;
         long[][] bins = new long[hs.length][];
         for (int i = 0; i < hs.length; i++) {
             bins[i] = hs[i].read();

@@ -6,8 +6,8 @@ import org.jvswitch.api.dpif.DpMeter;
 
 /**
  * One datapath meter: a token bucket refilled at the configured rate (bits or packets per
- * second) up to the burst size, shared by every PMD thread (tokens are taken with a CAS, once
- * per packet of a burst). Counters: packets and bytes in, packets and bytes dropped.
+ * second) up to the burst size, shared by every PMD thread (tokens are taken with one CAS per
+ * batch). Counters: packets and bytes in, packets and bytes dropped.
  */
 final class Meter {
     private final boolean pktps;
@@ -37,10 +37,13 @@ final class Meter {
         }
     }
 
-    /** True if a packet of {@code bytes} may pass at {@code nowNanos}; takes its tokens if so. */
-    boolean admit(int bytes, long nowNanos) {
-        packetsIn.incrementAndGet();
-        bytesIn.addAndGet(bytes);
+    /**
+     * Meters the first {@code count} packets of {@code pkts} at {@code nowNanos}: the bucket is
+     * refilled once, the packets that fit (in order) take their tokens in one update, the others
+     * are freed, the kept ones are moved to the front. Returns how many are kept. Atomic updates
+     * are per batch, not per packet, as Open vSwitch meters a batch under one lock.
+     */
+    int admit(org.jvswitch.api.packet.DpPacket[] pkts, int count, long nowNanos) {
         long last = lastNanos.get();
         if (nowNanos > last && lastNanos.compareAndSet(last, nowNanos)) {
             // Micro-units per nanosecond elapsed, in floating point: a long idle time times a high
@@ -49,16 +52,46 @@ final class Meter {
             long inc = add >= bucketSize ? bucketSize : (long) add;
             tokens.getAndUpdate(t -> Math.min(bucketSize, t + inc));
         }
-        long cost = (pktps ? 1L : 8L * bytes) * 1_000_000L;
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += pkts[i].length();
+        }
         while (true) {
             long t = tokens.get();
-            if (t < cost) {
-                packetsDropped.incrementAndGet();
-                bytesDropped.addAndGet(bytes);
-                return false;
+            long left = t;
+            int kept = 0;
+            long keptBytes = 0;
+            for (int i = 0; i < count; i++) {
+                long cost = (pktps ? 1L : 8L * pkts[i].length()) * 1_000_000L;
+                if (left >= cost) {
+                    left -= cost;
+                    kept++;
+                    keptBytes += pkts[i].length();
+                }
             }
-            if (tokens.compareAndSet(t, t - cost)) {
-                return true;
+            if (left == t || tokens.compareAndSet(t, left)) {
+                packetsIn.addAndGet(count);
+                bytesIn.addAndGet(bytes);
+                if (kept < count) {
+                    packetsDropped.addAndGet(count - kept);
+                    bytesDropped.addAndGet(bytes - keptBytes);
+                    compact(pkts, count, t);
+                }
+                return kept;
+            }
+        }
+    }
+
+    /** Keeps, in order, the packets that fit in {@code tokens} (as {@link #admit} decided); frees the rest. */
+    private void compact(org.jvswitch.api.packet.DpPacket[] pkts, int count, long tokens) {
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            long cost = (pktps ? 1L : 8L * pkts[i].length()) * 1_000_000L;
+            if (tokens >= cost) {
+                tokens -= cost;
+                pkts[kept++] = pkts[i];
+            } else {
+                pkts[i].free();
             }
         }
     }

@@ -391,17 +391,7 @@ final class PacketProcessor {
                 case DpActions.METER -> {
                     Meter meter = dp.meter(prog[pc + 1]);
                     if (meter != null) {
-                        long now = System.nanoTime();
-                        int kept = 0;
-                        for (int i = 0; i < count; i++) {
-                            DpPacket p = pkts[i];
-                            if (meter.admit(p.length(), now)) {
-                                pkts[kept++] = p;
-                            } else {
-                                p.free();
-                            }
-                        }
-                        count = kept;
+                        count = meter.admit(pkts, count, clockNanos());
                         if (count == 0) {
                             return;
                         }

@@ -48,6 +48,9 @@ final class PmdPerfStats {
     final PmdHistogram vhostQfill = PmdHistogram.log(0, 512);
     final PmdHistogram upcallsPerIt = PmdHistogram.lin(0, 30);
     final PmdHistogram cyclesPerUpcall = PmdHistogram.log(1000, 1_000_000);
+    /** All of them, in pmd-perf-show's column order. */
+    final PmdHistogram[] histograms = {cyclesPerIt, pktsPerIt, cyclesPerPkt, pktsPerBatch, vhostQfill, upcallsPerIt,
+        cyclesPerUpcall};
 
     /** Owner thread: a counter's running total (not since the last clear). */
     long total(int which) {
@@ -79,8 +82,7 @@ final class PmdPerfStats {
 
     void clear() {
         startMillis = System.currentTimeMillis();
-        for (PmdHistogram h : new PmdHistogram[] {cyclesPerIt, pktsPerIt, cyclesPerPkt, pktsPerBatch, vhostQfill,
-                upcallsPerIt, cyclesPerUpcall}) {
+        for (PmdHistogram h : histograms) {
             h.clear();
         }
         synchronized (baseline) {

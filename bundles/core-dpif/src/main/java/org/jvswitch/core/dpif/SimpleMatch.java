@@ -98,7 +98,7 @@ final class SimpleMatch {
                 return 0;
             }
             l4 = l3 + (p.getU8(l3) & 0xf) * 4;
-        } else if (dlType == 0x86dd) {
+        } else if (dlType == FlowKey.ETH_TYPE_IPV6) {
             if (len < l3 + 40 || p.getU8(l3 + 6) != 6) {
                 return 0;
             }

@@ -195,8 +195,9 @@ class ActionsTest {
 
     @Test
     void aMeterDropsWhatExceedsItsRateAndCountsIt() throws Exception {
-        // 5 packets per second, burst 5: of 20 back-to-back packets, the first 5 pass.
-        dp.meterSet(9, new org.jvswitch.api.dpif.DpMeter(true, 5, 5));
+        // 1 packet per second, burst 5: of 20 back-to-back packets, the first 5 pass (a token
+        // comes back only after a second, far beyond the test's time).
+        dp.meterSet(9, new org.jvswitch.api.dpif.DpMeter(true, 1, 5));
         DpActions a = DpActions.builder().meter(9).output(2).build();
         assertEquals("meter(9),2", a.toString());
         dp.flowFlush();

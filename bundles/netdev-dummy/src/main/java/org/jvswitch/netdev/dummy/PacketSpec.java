@@ -134,11 +134,7 @@ final class PacketSpec {
         }
         frame[l4 + at] = 0;
         frame[l4 + at + 1] = 0;
-        long sum = pseudo + sum16(frame, l4, l4len);
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        int csum = (int) (~sum & 0xffff);
+        int csum = fold(pseudo + sum16(frame, l4, l4len));
         if (csum == 0 && proto == 17) {
             csum = 0xffff;                            // UDP: 0 means "no checksum"
         }
@@ -416,11 +412,13 @@ final class PacketSpec {
         }
     }
 
+    /** The Internet checksum of {@code len} bytes at {@code off} (RFC 1071). */
     static int checksum(byte[] b, int off, int len) {
-        long sum = 0;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
-        }
+        return fold(sum16(b, off, len));
+    }
+
+    /** A 16-bit word sum folded to 16 bits and inverted: the checksum field's value. */
+    private static int fold(long sum) {
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xffff) + (sum >>> 16);
         }

@@ -170,5 +170,14 @@ class DummyCommandsTest {
             pseudo += u16(v6, i);
         }
         assertEquals(0xffff, fold(v6, 54, len, pseudo), "TCP over IPv6");
+        byte[] icmp6 = PacketSpec.fromFlow(eth + "eth_type(0x86dd),ipv6(src=2001:db8::1,dst=2001:db8::2,label=0,proto=58,"
+                + "tclass=0,hlimit=64,frag=no),icmpv6(type=128,code=0)", 0);
+        int len6 = u16(icmp6, 18);
+        long pseudo6 = 58 + len6;
+        for (int i = 22; i < 54; i += 2) {
+            pseudo6 += u16(icmp6, i);
+        }
+        assertEquals(0xffff, fold(icmp6, 54, len6, pseudo6), "ICMPv6, with the IPv6 pseudo-header");
+        assertTrue(u16(icmp6, 56) != 0, "a checksum was written");
     }
 }

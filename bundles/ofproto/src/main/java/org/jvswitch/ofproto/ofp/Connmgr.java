@@ -145,16 +145,6 @@ public final class Connmgr implements OfpSession.Roles, AutoCloseable {
         return false;
     }
 
-    /** True if some connection takes packet-ins at all. */
-    public boolean wantsPacketIns() {
-        for (OfpConnection c : conns) {
-            if (c.session.wantsPacketIns()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Queues {@code pi} on every connection that takes packet-ins; never blocks. Datapath thread. */
     public void sendPacketIn(PacketIn pi) {
         for (OfpConnection c : conns) {

@@ -51,15 +51,13 @@ final class FlowMonitors {
     private static final int OFPFMC_ADD = 0;
     private static final int OFPFMC_MODIFY = 1;
     private static final int OFPFMC_DELETE = 2;
-    private static final int OFPG_ANY = 0xffffffff;
 
     /** A monitor: which rule changes it reports (out_port in OpenFlow 1.0 numbers). */
     record Monitor(int id, int flags, int outPort, int outGroup, int tableId, OfMatch match) {
         boolean selects(OfRule r, List<OfAction> oldActions) {
             return (tableId == 0xff || tableId == r.tableId)
                     && (r.outputsTo(outPort) || oldActions != null && OfActions.outputsTo(oldActions, outPort))
-                    && (outGroup == OFPG_ANY || r.actions.stream()
-                            .anyMatch(a -> a instanceof OfAction.Group g && g.groupId() == outGroup))
+                    && r.sendsToGroup(outGroup)
                     && r.coveredBy(match);
         }
     }
@@ -127,11 +125,12 @@ final class FlowMonitors {
             }
         }
         Map<OfRule, Integer> initial = new LinkedHashMap<>();
+        List<OfRule> rules = fresh.stream().anyMatch(f -> (f.flags() & F_INITIAL) != 0) ? tables.all() : List.of();
         for (Monitor mon : fresh) {
             if ((mon.flags() & F_INITIAL) == 0) {
                 continue;
             }
-            for (OfRule r : tables.all()) {
+            for (OfRule r : rules) {
                 if (mon.selects(r, null)) {
                     initial.merge(r, F_INITIAL | (mon.flags() & F_INSTRUCTIONS), (a, b) -> a | b);
                 }
@@ -168,7 +167,7 @@ final class FlowMonitors {
                 }
             }
             OfMatch match = OfMatch.parse(m, off + 16, matchLen, false, null);
-            out.add(new Request(OFPFMC_ADD, new Monitor(u32(m, off), fromNx(flags), u16(m, off + 6), OFPG_ANY,
+            out.add(new Request(OFPFMC_ADD, new Monitor(u32(m, off), fromNx(flags), u16(m, off + 6), OfGroups.ANY,
                     u8(m, off + 10), match)));
             return end;
         }
@@ -184,7 +183,7 @@ final class FlowMonitors {
             }
             int[] end = new int[1];
             OfMatch match = oxmMatch(m, off + 16, end);
-            out.add(new Request(OFPFMC_ADD, new Monitor(u32(m, off), fromNx(flags), outPort(u32(m, off + 8)), OFPG_ANY,
+            out.add(new Request(OFPFMC_ADD, new Monitor(u32(m, off), fromNx(flags), outPort(u32(m, off + 8)), OfGroups.ANY,
                     u8(m, off + 12), match)));
             return end[0];
         }
@@ -228,10 +227,7 @@ final class FlowMonitors {
     }
 
     private static int outPort(int port13) throws OfpError {
-        if (port13 == Ofp.OFPP13_ANY) {
-            return Ofp.OFPP10_NONE;
-        }
-        int p = Ofp.port10(port13);
+        int p = Ofp.port10(port13);                 // ANY becomes OpenFlow 1.0's NONE
         if (p < 0) {
             throw new OfpError(OfActions.ET_BAD_ACTION, OfActions.BAC_BAD_OUT_PORT);
         }

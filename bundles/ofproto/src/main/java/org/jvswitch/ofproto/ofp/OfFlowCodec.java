@@ -28,8 +28,6 @@ final class OfFlowCodec {
     static final int FW_NW_DST_SHIFT = 14;
     static final int FW_DL_VLAN_PCP = 1 << 20;
     static final int FW_NW_TOS = 1 << 21;
-    static final int MATCH10_LEN = 40;
-
 
     private static final long W4_PROTO = 0xffL << 56;
     private static final long W4_TOS = 0xffL << 48;

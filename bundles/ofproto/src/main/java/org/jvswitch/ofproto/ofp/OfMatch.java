@@ -117,16 +117,6 @@ public final class OfMatch {
         return true;
     }
 
-    /** True if the match uses metadata or registers (not expressible in an OpenFlow 1.0 match). */
-    boolean hasPipelineFields() {
-        for (int i = FlowKey.WORDS; i < OfField.WORDS; i++) {
-            if (k[i] != 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof OfMatch m && Arrays.equals(v, m.v) && Arrays.equals(k, m.k);
@@ -230,9 +220,7 @@ public final class OfMatch {
             }
             case VLAN_VID -> {
                 // OXM: 0 unmasked means "no tag"; the present bit is the TCI's CFI bit.
-                if (!hasMask && val == 0) {
-                    msk = 0x1fff;
-                } else if (!hasMask) {
+                if (!hasMask) {
                     msk = 0x1fff;
                 }
             }

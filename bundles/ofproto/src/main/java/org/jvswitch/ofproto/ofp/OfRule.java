@@ -4,13 +4,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One OpenFlow rule: table, priority, match, cookie, timeouts, flags and actions, immutable. The
+ * One OpenFlow rule: table, priority, match, cookie, timeouts, flags and actions. Immutable but
+ * for its timeouts, which a fin_timeout may shrink ({@link OfTables#reduceTimeouts}). The
  * counters are shared with the rule a modify replaces it by, as OpenFlow keeps them.
  *
- * <p>Timeouts are enforced by the revalidator ({@link #expired}); flow-removed messages are not
- * sent yet.
+ * <p>Timeouts are enforced by the revalidator ({@link #expired}), which then sends the
+ * flow-removed messages asked for.
  */
 public final class OfRule {
+    /** OFPFF_SEND_FLOW_REM: the controllers are told when the rule goes. */
+    public static final int FLAG_SEND_FLOW_REM = 0x1;
     /** OFPFF_RESET_COUNTS: Open vSwitch sets it on every flow added over OpenFlow 1.0. */
     public static final int FLAG_RESET_COUNTS = 0x4;
 
@@ -101,14 +104,33 @@ public final class OfRule {
         return new OfRule(tableId, priority, match, newCookie, idleTimeout, hardTimeout, flags, acts, createdNanos, counters, addSeq);
     }
 
-    /** True if the pipeline key {@code key} (in_port = OpenFlow port) meets the match. */
-    public boolean matches(long[] key) {
-        return match.matches(key);
-    }
 
     /** True if this rule's match is at least as specific as the non-strict filter {@code filter}. */
     boolean coveredBy(OfMatch filter) {
         return match.coveredBy(filter);
+    }
+
+    /** True if a group action sends to {@code groupId}; {@link OfGroups#ANY} selects all. */
+    boolean sendsToGroup(int groupId) {
+        if (groupId == OfGroups.ANY) {
+            return true;
+        }
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.Group g && g.groupId() == groupId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if a meter instruction or action names {@code meterId}. */
+    boolean usesMeter(int meterId) {
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.Meter m && m.meterId() == meterId) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True if an output action sends to {@code port} (OpenFlow 1.0 number); NONE selects all. */

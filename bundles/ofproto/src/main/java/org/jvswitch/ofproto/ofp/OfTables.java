@@ -195,6 +195,14 @@ public final class OfTables {
         }
     }
 
+    /**
+     * Something the translation reads beside the rules changed (the group table): the datapath's
+     * flows are re-decided with the next publication, once per read of messages like a rule change.
+     */
+    public void touched() {
+        changed();
+    }
+
     /** After a change under {@code this}: drops the lists of changed tables; publishes unless held. */
     private void changed() {
         boolean now;
@@ -237,7 +245,6 @@ public final class OfTables {
                 work[0].add(n);
                 report(ADDED, 0, n, null, null, 0);
             }
-            dirtyAny = true;
         }
         changed();
     }
@@ -372,9 +379,6 @@ public final class OfTables {
                 }
                 n += changes.size();
             }
-            if (n > 0) {
-                dirtyAny = true;
-            }
         }
         if (n > 0) {
             changed();
@@ -411,9 +415,6 @@ public final class OfTables {
             for (OfRule o : gone) {
                 work[o.tableId].remove(o);
                 report(REMOVED, reason.applyAsInt(o), o, null, origin, xid);
-            }
-            if (!gone.isEmpty()) {
-                dirtyAny = true;
             }
         }
         if (!gone.isEmpty()) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +37,6 @@ final class OfpConnection implements Runnable {
     private volatile boolean done;
     /** Gets a copy of every message this connection receives and sends (snoopers), or null. */
     volatile java.util.function.Consumer<byte[]> snoop;
-    /** Packet-ins dropped because the peer did not read fast enough. */
-    final AtomicLong dropped = new AtomicLong();
-    final long connectedMillis = System.currentTimeMillis();
-
-    OfpConnection(String name, SocketChannel channel, SwitchView sw) {
-        this(name, channel, new OfpSession(sw), 0);
-    }
 
     OfpConnection(String name, SocketChannel channel, OfpSession session, int probeMillis) {
         this.name = name;
@@ -65,7 +57,7 @@ final class OfpConnection implements Runnable {
     /** Queues an asynchronous message; never blocks. Returns false if it was dropped. */
     boolean offer(byte[] m) {
         if (done || !async.offer(m)) {
-            dropped.incrementAndGet();
+            LOG.debug("{}: asynchronous message dropped, the peer reads too slowly", name);
             return false;
         }
         return true;

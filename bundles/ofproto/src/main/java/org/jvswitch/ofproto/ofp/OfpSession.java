@@ -157,6 +157,11 @@ public final class OfpSession {
         if (e.type == ET13_FLOW_MOD_FAILED) {
             return OfpCodec.vendorError(version, 1, 521, m);             // NXBRC_UNENCODABLE_ERROR
         }
+        if (e.type == Ofp.ET_BAD_REQUEST && e.code >= 512) {
+            // Nicira's BAD_REQUEST codes (NXBRC_*, OFPBRC_BAD_TABLE_ID, flow monitor errors): as
+            // Open vSwitch sends their NX1.0 numbers, in a vendor error.
+            return OfpCodec.vendorError(version, e.type, e.code, m);
+        }
         if (e.type == ET13_GROUP_MOD_FAILED || e.type == 14 || (e.type == OfActions.ET_BAD_ACTION && e.code == 9)) {
             // OFPGMFC_*, OFPBPC_* and OFPBAC_BAD_OUT_GROUP: Nicira vendor errors in OpenFlow 1.0.
             return OfpCodec.vendorError(version, e.type, e.code, m);
@@ -804,11 +809,14 @@ public final class OfpSession {
         int flags = u16(m, 10);
         int id = u32(m, 12);
         if (command == 2) {                       // DELETE
-            for (int gone : meters.delete(id)) {
-                removed(tables.delete(r -> r.actions.stream()
-                        .anyMatch(a -> a instanceof OfAction.Meter me && me.meterId() == gone),
-                        r -> OfTables.REASON_METER_DELETE, this, OfpCodec.xid(m)));
+            // The flows go first: until then they meter through the datapath meter being freed.
+            for (OfMeters.Meter gone : meters.all()) {
+                if (id == OfMeters.ALL || gone.id() == id) {
+                    removed(tables.delete(r -> r.usesMeter(gone.id()), r -> OfTables.REASON_METER_DELETE, this,
+                            OfpCodec.xid(m)), OfTables.REASON_METER_DELETE);
+                }
             }
+            meters.delete(id);
             return;
         }
         if (command > 2) {
@@ -864,11 +872,8 @@ public final class OfpSession {
     private byte[] groupStats(OfGroups.Group g) {
         int refs = 0;
         for (OfRule r : tables.all()) {
-            for (OfAction a : r.actions) {
-                if (a instanceof OfAction.Group ga && ga.groupId() == g.id()) {
-                    refs++;
-                    break;
-                }
+            if (r.sendsToGroup(g.id())) {
+                refs++;
             }
         }
         return GroupCodec.stats(g, refs, g.createdNanos());
@@ -904,9 +909,8 @@ public final class OfpSession {
         int xid = OfpCodec.xid(m);
         if (gm.command() == GroupCodec.DELETE) {
             for (int gone : groups.delete(id)) {
-                removed(tables.delete(r -> r.actions.stream()
-                        .anyMatch(a -> a instanceof OfAction.Group g && g.groupId() == gone),
-                        r -> OfTables.REASON_GROUP_DELETE, this, xid));
+                removed(tables.delete(r -> r.sendsToGroup(gone), r -> OfTables.REASON_GROUP_DELETE, this, xid),
+                        OfTables.REASON_GROUP_DELETE);
             }
             return;
         }
@@ -1123,9 +1127,9 @@ public final class OfpSession {
                 long cookie = u64(m, 32);
                 long cookieMask = u64(m, 40);
                 OfMatch match = OfMatch.parse(m, 52, matchLen - 4, true, null);
-                int port10 = outPort == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(outPort);
-                List<OfRule> rules = outGroup != Ofp.OFPP13_ANY || port10 < 0 ? List.of()
-                        : select(match, table, port10, cookie, cookieMask);
+                int port10 = Ofp.port10(outPort);
+                List<OfRule> rules = port10 < 0 ? List.of() : select(match, table, port10, cookie, cookieMask)
+                        .stream().filter(r -> r.sendsToGroup(outGroup)).toList();
                 if (mtype == Ofp.ST_FLOW) {
                     for (OfRule r : rules) {
                         entries.add(v15() ? flow15(r) : flow13(r, version));
@@ -1148,7 +1152,7 @@ public final class OfpSession {
             case Ofp.ST_PORT -> {
                 exact(m, 16 + 8);
                 int port = u32(m, 16);
-                int port10 = port == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(port);
+                int port10 = Ofp.port10(port);
                 if (port10 >= 0) {
                     for (SwitchView.Port p : portsMatching(port10)) {
                         entries.add(portStats(p, true));
@@ -1505,7 +1509,6 @@ public final class OfpSession {
     private static final int FMFC13_BAD_TABLE_ID = 2;
     private static final int FMFC13_OVERLAP = 3;
     private static final int FMFC13_BAD_COMMAND = 6;
-    private static final int FF_SEND_FLOW_REM = 1;
     private static final int FF_CHECK_OVERLAP = 2;
 
     /**
@@ -1514,7 +1517,8 @@ public final class OfpSession {
      * {@code addIfNone}: a modify that selects nothing adds the rule (OpenFlow 1.0 semantics).
      */
     private record FlowMod(int command, int tableId, OfMatch match, int priority, long cookie, long cookieMask,
-            long newCookie, int idle, int hard, int outPort, int flags, List<OfAction> actions, boolean addIfNone) {
+            long newCookie, int idle, int hard, int outPort, int outGroup, int flags, List<OfAction> actions,
+            boolean addIfNone) {
     }
 
     /**
@@ -1581,23 +1585,12 @@ public final class OfpSession {
         } else if (tableId == OfTables.N_TABLES) {
             throw badRequest(Ofp.BRC_EPERM);          // the hidden table
         }
-        checkGotoTables(actions, tableId);
         if (!delete) {
             checkGroups(actions, OfGroups.ANY);
         }
-        int ofFlags = (flags & (FF_SEND_FLOW_REM | FF_CHECK_OVERLAP)) | OfRule.FLAG_RESET_COUNTS;
-        long newCookie = command == FC_ADD ? cookie : cookie;
-        apply(m, new FlowMod(command, tableId, match, priority, cookieValue, cookieMask, newCookie, idle, hard,
-                outPort, ofFlags, actions, true), true);
-    }
-
-    /** Open vSwitch refuses a goto_table that does not go forward (OFPBIC_BAD_TABLE_ID). */
-    private static void checkGotoTables(List<OfAction> actions, int tableId) throws OfpError {
-        for (OfAction a : actions) {
-            if (a instanceof OfAction.GotoTable g && g.table() <= tableId) {
-                throw new OfpError(OfActions.ET_BAD_INSTRUCTION, OfActions.BIC_BAD_TABLE_ID);
-            }
-        }
+        int ofFlags = (flags & (OfRule.FLAG_SEND_FLOW_REM | FF_CHECK_OVERLAP)) | OfRule.FLAG_RESET_COUNTS;
+        apply(m, new FlowMod(command, tableId, match, priority, cookieValue, cookieMask, cookie, idle, hard,
+                outPort, OfGroups.ANY, ofFlags, actions, true), true);
     }
 
     /**
@@ -1634,35 +1627,23 @@ public final class OfpSession {
             checkGroups(actions, OfGroups.ANY);
             checkMeters(actions);
         }
-        int port10 = outPort == Ofp.OFPP13_ANY ? Ofp.OFPP10_NONE : Ofp.port10(outPort);
+        int port10 = Ofp.port10(outPort);
         if (port10 < 0) {
             throw badRequest(Ofp.BRC_BAD_PORT);
         }
-        if (delete && outGroup != Ofp.OFPP13_ANY) {
-            return;                                   // no groups: no rule sends to one
-        }
         long newCookie = command == FC_ADD ? cookie : -1L;
         apply(m, new FlowMod(command, tableId, match, priority, command == FC_ADD ? 0 : cookie,
-                command == FC_ADD ? 0 : cookieMask, newCookie, idle, hard, port10, flags & 0x1f, actions, false), false);
+                command == FC_ADD ? 0 : cookieMask, newCookie, idle, hard, port10, outGroup, flags & 0x1f, actions,
+                false), false);
     }
 
-    /** Tells the controllers about deleted rules that asked for it (OFPFF_SEND_FLOW_REM). */
-    private void removed(List<OfRule> gone) {
+    /** Tells the controllers about deleted rules that asked for it (OFPOfRule.FLAG_SEND_FLOW_REM), with the OFPRR_* reason. */
+    private void removed(List<OfRule> gone, int reason) {
         for (OfRule r : gone) {
-            if ((r.flags & FF_SEND_FLOW_REM) != 0) {
-                sw.flowRemoved(r, FlowRemoved.DELETE);
+            if ((r.flags & OfRule.FLAG_SEND_FLOW_REM) != 0) {
+                sw.flowRemoved(r, reason);
             }
         }
-    }
-
-    /** The reasons of OFPT_FLOW_REMOVED. */
-    public static final class FlowRemoved {
-        private FlowRemoved() {
-        }
-
-        public static final int IDLE_TIMEOUT = 0;
-        public static final int HARD_TIMEOUT = 1;
-        public static final int DELETE = 2;
     }
 
     /** The OFPT_FLOW_REMOVED for {@code r} in this connection's version, or null if it takes none. */
@@ -1737,10 +1718,12 @@ public final class OfpSession {
                     tables.add(rule, this, xid);
                 }
             }
-            case FC_DELETE -> removed(tables.delete(r -> inTable.test(r) && cookieOk.test(r)
-                    && r.coveredBy(fm.match()) && r.outputsTo(fm.outPort()), r -> OfTables.REASON_DELETE, this, xid));
+            case FC_DELETE -> removed(tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.coveredBy(fm.match())
+                    && r.outputsTo(fm.outPort()) && r.sendsToGroup(fm.outGroup()), r -> OfTables.REASON_DELETE, this, xid),
+                    OfTables.REASON_DELETE);
             default -> removed(tables.delete(r -> inTable.test(r) && cookieOk.test(r) && r.priority == fm.priority()
-                    && r.match.equals(fm.match()) && r.outputsTo(fm.outPort()), r -> OfTables.REASON_DELETE, this, xid));
+                    && r.match.equals(fm.match()) && r.outputsTo(fm.outPort()) && r.sendsToGroup(fm.outGroup()),
+                    r -> OfTables.REASON_DELETE, this, xid), OfTables.REASON_DELETE);
         }
     }
 }

@@ -85,6 +85,17 @@ class FlowMonitorsTest {
         return out;
     }
 
+    /** An OpenFlow 1.0 error with Nicira's numbers: NXET_VENDOR / NXVC_VENDOR_ERROR naming them. */
+    private static void assertVendorError(int type, int code, List<byte[]> out) {
+        assertEquals(1, out.size());
+        byte[] e = out.get(0);
+        assertEquals(Ofp.ERROR, OfpCodec.type(e));
+        assertEquals(0xb0c2, OfpCodec.u16(e, 8), "NXET_VENDOR");
+        assertEquals(Ofp.NX_VENDOR_ID, OfpCodec.u32(e, 12));
+        assertEquals(type, OfpCodec.u16(e, 16), "type");
+        assertEquals(code, OfpCodec.u16(e, 18), "code");
+    }
+
     private static void assertError(int type, int code, List<byte[]> out) {
         assertEquals(1, out.size());
         assertEquals(Ofp.ERROR, OfpCodec.type(out.get(0)));
@@ -133,14 +144,14 @@ class FlowMonitorsTest {
     @Test
     void badRequestsGetOpenVSwitchsErrorsAndChangeNothing() {
         a.receive(monitor(5, 1, 0x1f, 0xff));
-        assertError(1, 517, a.receive(monitor(6, 1, 0x1f, 0xff)));          // MONITOR_EXISTS
-        assertError(1, 518, a.receive(monitor(7, 2, 0x01, 0xff)));          // BAD_FLAGS: no event
-        assertError(1, 518, a.receive(monitor(7, 2, 0x4e, 0xff)));          // BAD_FLAGS: unknown bit
-        assertError(1, 512, a.receive(monitor(8, 2, 0x0e, 254)));           // BAD_TABLE_ID
+        assertVendorError(1, 517, a.receive(monitor(6, 1, 0x1f, 0xff)));          // MONITOR_EXISTS
+        assertVendorError(1, 518, a.receive(monitor(7, 2, 0x01, 0xff)));          // BAD_FLAGS: no event
+        assertVendorError(1, 518, a.receive(monitor(7, 2, 0x4e, 0xff)));          // BAD_FLAGS: unknown bit
+        assertVendorError(1, 512, a.receive(monitor(8, 2, 0x0e, 254)));           // BAD_TABLE_ID
         byte[] shortReq = java.util.Arrays.copyOf(monitor(8, 2, 0x0e, 0xff), 36);
         shortReq[3] = 36;
         assertError(1, Ofp.BRC_BAD_LEN, a.receive(shortReq));
-        assertError(1, 519, a.receive(cancel(2)));                          // UNKNOWN_MONITOR
+        assertVendorError(1, 519, a.receive(cancel(2)));                          // UNKNOWN_MONITOR
         assertTrue(a.monitoring());
         assertEquals(List.of(), a.receive(cancel(1)));
         assertFalse(a.monitoring());

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An active manager target, {@code tcp:IP:PORT} or {@code unix:PATH}: the server connects out to
  * the manager and serves the database on that connection (the manager is the client), as
- * ovsdb-server does for {@code ovs-vsctl set-manager tcp:...}. When the connection fails or
- * ends it connects again, after 1 s doubling up to 8 s (reconnect.c's default backoff), until
- * closed. Runs on a virtual thread of its own.
+ * ovsdb-server does for {@code ovs-vsctl set-manager tcp:...}. When the connection ends it
+ * connects again after 1 s; failed attempts back off from 1 s doubling up to 8 s (reconnect.c's
+ * defaults), until closed. Runs on a virtual thread of its own.
  */
 final class ActiveRemote implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ActiveRemote.class);
@@ -93,7 +93,11 @@ final class ActiveRemote implements Closeable {
                     // serving
                 }
                 if (!closed) {
-                    LOG.info("{}: connection closed, reconnecting", target);
+                    // A manager that accepts and hangs up at once is not hammered: wait first.
+                    LOG.info("{}: connection closed, reconnecting in {} s", target, MIN_BACKOFF_MS / 1000);
+                    if (!sleep(MIN_BACKOFF_MS)) {
+                        return;
+                    }
                 }
             } catch (IOException e) {
                 if (!closed) {

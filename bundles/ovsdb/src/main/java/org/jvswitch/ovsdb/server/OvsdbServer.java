@@ -106,7 +106,8 @@ public final class OvsdbServer implements AutoCloseable {
             }
             if (ActiveRemote.isActive(target)) {
                 try {
-                    managerConnections.put(target, new ActiveRemote(target, (channel, ended) -> served(target, channel, ended)));
+                    managerConnections.put(target, new ActiveRemote(target,
+                            (channel, ended) -> serve(channel, target, target.startsWith("tcp:"), ended)));
                     LOG.info("{}: connecting (Manager row)", target);
                 } catch (IllegalArgumentException e) {
                     LOG.error("{}", e.getMessage());
@@ -124,14 +125,24 @@ public final class OvsdbServer implements AutoCloseable {
     }
 
     /** Serves the database on a connection made to an active manager target; {@code ended} when it closes. */
-    private void served(String target, SocketChannel channel, Runnable ended) {
+    private void accepted(Remote remote, SocketChannel channel) {
+        String name = remote instanceof Remote.Tcp ? "tcp:" + address(channel) : "unix#" + unixConnections.incrementAndGet();
+        LOG.debug("{}: connection accepted on {}", name, remote.name());
+        serve(channel, name, remote instanceof Remote.Tcp, () -> { });
+    }
+
+    /**
+     * Runs a database session on {@code channel} (accepted or connected out); tcp connections are
+     * probed for inactivity. {@code ended} runs once the session is over.
+     */
+    private void serve(SocketChannel channel, String name, boolean tcp, Runnable ended) {
         if (closed) {
             closeQuietly(channel);
             ended.run();
             return;
         }
-        JsonRpcConnection connection = new JsonRpcConnection(channel, target, new JsonRpcConnection.Limits(
-                config.maxMessage(), config.maxBacklog(), target.startsWith("tcp:") ? config.probeMs() : 0));
+        JsonRpcConnection connection = new JsonRpcConnection(channel, name, new JsonRpcConnection.Limits(
+                config.maxMessage(), config.maxBacklog(), tcp ? config.probeMs() : 0));
         Session session = new Session(context, connection);
         context.sessionOpened(session);
         connection.start(new JsonRpcConnection.Handler() {
@@ -149,20 +160,6 @@ public final class OvsdbServer implements AutoCloseable {
                 }
             }
         });
-    }
-
-    private void accepted(Remote remote, SocketChannel channel) {
-        String name = remote instanceof Remote.Tcp ? "tcp:" + address(channel) : "unix#" + unixConnections.incrementAndGet();
-        if (closed) {
-            closeQuietly(channel);
-            return;
-        }
-        JsonRpcConnection connection = new JsonRpcConnection(channel, name, new JsonRpcConnection.Limits(
-                config.maxMessage(), config.maxBacklog(), remote instanceof Remote.Tcp ? config.probeMs() : 0));
-        Session session = new Session(context, connection);
-        context.sessionOpened(session);
-        LOG.debug("{}: connection accepted on {}", name, remote.name());
-        connection.start(session);
     }
 
     private static String address(SocketChannel channel) {
