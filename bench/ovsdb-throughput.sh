@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Small-update transactions per second over db.sock: jvswitch's OVSDB server (embedded database,
-# file-backed, every reply after its commit is on disk, group commit) side by side with Debian's
-# ovsdb-server 3.1 on the same machine, driven by the same client (bench/ovsdb/TxnClient.java:
-# one outstanding `update` of Open_vSwitch.next_cfg per connection).
-# Prints the 10-connection figures, then as its LAST line
-#     ovsdb-throughput txn_per_s=<x> ovs_txn_per_s=<y> ratio=<x/y>        (1 connection)
+# file-backed) side by side with Debian's ovsdb-server 3.1 on the same machine, driven by the same
+# client (bench/ovsdb/TxnClient.java: one outstanding `update` of Open_vSwitch.next_cfg per
+# connection). jvswitch runs twice: with jvswitch.db.sync=durable, the guarantee ovsdb-server gives
+# (every commit written to the log before its reply; fdatasync only when a transaction asks), and
+# with the default jvswitch.db.sync=always (every reply after its commit is on disk; group commit).
+# Prints the 10-connection figures, then as its LAST line (1 connection)
+#     ovsdb-throughput txn_per_s=<x> ovs_txn_per_s=<y> ratio=<x/y> fsync_txn_per_s=<z>
 # Usage: bench/ovsdb-throughput.sh        Environment: JAVA_HOME (default temurin 25),
 #   WARMUP (s, default 3), SECONDS_PER_RUN (default 5), BENCH_NO_BUILD=1 (use bundles/ovsdb as built).
 # Every process started here is stopped by its PID on exit.
@@ -20,23 +22,22 @@ work=$(mktemp -d /tmp/ovsdb-bench.XXXXXX)
 . "$here/ovsdb/common.sh"   # also sets pids=() and the EXIT trap that stops them and removes $work
 
 build_classpath "$work"
-start_jvswitch "$work/jv" 
+start_jvswitch "$work/jv" -Djvswitch.db.sync=durable
+start_jvswitch "$work/jvf"
 start_ovs "$work/ovs"
-ovs-vsctl --no-wait --db="unix:$work/ovs/db.sock" init
-ovs-vsctl --no-wait --db="unix:$work/jv/db.sock" init
+for d in ovs jv jvf; do ovs-vsctl --no-wait --db="unix:$work/$d/db.sock" init; done
 
 client() { "$java" -Xmx256m "$here/ovsdb/TxnClient.java" "$1" "$2" "$warmup" "$secs"; }
 get() { sed -E "s/.*$1=([^ ]+).*/\\1/"; }
 
-jv10=$(client "$work/jv/db.sock" 10)
-ovs10=$(client "$work/ovs/db.sock" 10)
-echo "jvswitch      $jv10"
-echo "ovsdb-server  $ovs10"
-jv1=$(client "$work/jv/db.sock" 1)
-ovs1=$(client "$work/ovs/db.sock" 1)
-echo "jvswitch      $jv1"
-echo "ovsdb-server  $ovs1"
-x=$(get txn_per_s <<<"$jv10"); y=$(get txn_per_s <<<"$ovs10")
-echo "ovsdb-throughput-10conn txn_per_s=$x ovs_txn_per_s=$y ratio=$(awk -v x="$x" -v y="$y" 'BEGIN{printf "%.2f", x/y}')"
-x=$(get txn_per_s <<<"$jv1"); y=$(get txn_per_s <<<"$ovs1")
-echo "ovsdb-throughput txn_per_s=$x ovs_txn_per_s=$y ratio=$(awk -v x="$x" -v y="$y" 'BEGIN{printf "%.2f", x/y}')"
+for n in 10 1; do
+  jv=$(client "$work/jv/db.sock" $n)
+  jvf=$(client "$work/jvf/db.sock" $n)
+  ovs=$(client "$work/ovs/db.sock" $n)
+  echo "jvswitch (sync durable)  $jv"
+  echo "jvswitch (sync always)   $jvf"
+  echo "ovsdb-server             $ovs"
+  x=$(get txn_per_s <<<"$jv"); y=$(get txn_per_s <<<"$ovs"); z=$(get txn_per_s <<<"$jvf")
+  name=ovsdb-throughput; [ "$n" = 1 ] || name=ovsdb-throughput-${n}conn
+  echo "$name txn_per_s=$x ovs_txn_per_s=$y ratio=$(awk -v x="$x" -v y="$y" 'BEGIN{printf "%.2f", x/y}') fsync_txn_per_s=$z"
+done

@@ -2,6 +2,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
+import org.jvswitch.ovsdb.internal.DbSync;
 import org.jvswitch.ovsdb.internal.OvsdbService;
 import org.jvswitch.ovsdb.server.OvsdbServer;
 import org.jvswitch.ovsdb.server.ServerConfig;
@@ -20,7 +21,9 @@ public final class BenchServer {
             System.exit(2);
         }
         // "-" for an in-memory database: what the server costs without the log.
-        OvsdbService db = new OvsdbService(args[0].equals("-") ? null : Path.of(args[0]));
+        // -Djvswitch.db.sync=durable: commits forced only when they ask, as ovsdb-server.
+        OvsdbService db = new OvsdbService(args[0].equals("-") ? null : Path.of(args[0]),
+                DbSync.parse(System.getProperty(DbSync.PROPERTY)));
         OvsdbServer server = new OvsdbServer(db, ServerConfig.of("punix:" + args[1]));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

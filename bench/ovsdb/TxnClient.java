@@ -126,14 +126,14 @@ public final class TxnClient {
             }
         }
 
-        private void send(String s) throws IOException {
+        void send(String s) throws IOException {
             ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) {
                 ch.write(b);
             }
         }
 
-        private String next() throws IOException {
+        String next() throws IOException {
             while (true) {
                 while (in.hasRemaining()) {
                     byte b = in.get();

@@ -32,6 +32,11 @@ public record DbSchema(String name, String version, Map<String, Table> tables, S
 
     /** A column. */
     public record Column(String name, Type type, boolean mutable, boolean ephemeral) {
+        /** By name only: columns are map keys on every transaction, and hashing the type walks its enums. */
+        @Override
+        public int hashCode() {
+            return name.hashCode();
+        }
     }
 
     /**

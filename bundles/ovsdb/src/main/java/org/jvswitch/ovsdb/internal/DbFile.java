@@ -133,6 +133,11 @@ final class DbFile implements Closeable {
         }
     }
 
+    /** See {@link DbLog#discardUnforced}. */
+    void discardUnforced() throws IOException {
+        log.discardUnforced();
+    }
+
     /** Forces every transaction written so far to disk (one fdatasync for a whole group of commits). */
     void force() throws IOException {
         log.force();

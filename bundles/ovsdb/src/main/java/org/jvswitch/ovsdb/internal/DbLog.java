@@ -60,8 +60,10 @@ final class DbLog implements Closeable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private volatile FileChannel channel;
-    /** Offset just after the last good record: where the next record goes. */
-    private long end;
+    /** Offset just after the last good record: where the next record goes. Volatile: read by {@link #force}. */
+    private volatile long end;
+    /** Offset up to which the file is known to be on disk (after the last successful force). */
+    private volatile long forcedEnd;
     /**
      * Set when a failed append could not be undone or a force failed; then no further appends are
      * attempted. Volatile: {@link #force} may run on another thread than {@link #write}.
@@ -103,6 +105,7 @@ final class DbLog implements Closeable {
             }
             log.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             log.readAll(reader);
+            log.forcedEnd = log.end;
             return log;
         } catch (IOException | RuntimeException e) {
             log.close();
@@ -244,13 +247,25 @@ final class DbLog implements Closeable {
      */
     void force() throws IOException {
         checkUsable();
+        long upTo = end;
         try {
             // force(false) is fdatasync, which also persists the new file size needed to read the record.
             channel.force(false);
+            forcedEnd = upTo;
         } catch (IOException e) {
             broken = e;
             throw e;
         }
+    }
+
+    /**
+     * After a failed force: cuts off what was written since the last successful one, so that
+     * the file holds no commit that was refused. Under the commit lock. Often fails too (a disk
+     * that failed a write tends to be read-only now); the caller logs that.
+     */
+    void discardUnforced() throws IOException {
+        channel.truncate(forcedEnd);
+        end = forcedEnd;
     }
 
     private void checkUsable() throws IOException {

@@ -100,7 +100,12 @@ final class Execution {
                         case "mutate" -> mutate(parser, result);
                         case "delete" -> delete(parser, result);
                         case "wait" -> await(parser);
-                        case "commit" -> parser.member("durable", OpParser.BOOLEAN);
+                        case "commit" -> {
+                            JsonNode durable = parser.member("durable", OpParser.BOOLEAN);
+                            if (durable != null && durable.booleanValue()) {
+                                txn.requireDurable();
+                            }
+                        }
                         case "abort" -> throw new OvsdbException("aborted", "aborted by request");
                         case "comment" -> comment(parser);
                         case "assert" -> assertLock(parser);

@@ -51,7 +51,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * </ol>
  * So every acknowledged commit is on disk before the call returns, listeners see commits one at
  * a time, in commit order, and only once they are durable, and concurrent committers share
- * fdatasyncs. Lock order: syncLock, then commitLock; commitLock is never held while waiting for
+ * fdatasyncs. With {@link DbSync#DURABLE} (as ovsdb-server), only transactions that ask for it
+ * wait for a force; the others are published once written. Lock order: syncLock, then commitLock; commitLock is never held while waiting for
  * syncLock. A failed force makes the database refuse every later commit (nobody knows what of
  * the unforced tail is on disk); readers keep the last durable state.
  */
@@ -63,6 +64,7 @@ public final class OvsdbService implements Database, AutoCloseable {
     private final Map<String, TableSpec> specs;
     private final Snapshot empty;
     private final DbFile file;
+    private final DbSync sync;
     private final Listeners listeners = new Listeners();
     /** Sequences commits: precommit against {@link #tip}, append, advance {@link #tip}. */
     private final ReentrantLock commitLock = new ReentrantLock();
@@ -74,6 +76,12 @@ public final class OvsdbService implements Database, AutoCloseable {
     private volatile Snapshot tip;
     /** Appended, not yet published commits, in commit order. Added under commitLock, drained under syncLock. */
     private final Queue<DbChange> unpublished = new ConcurrentLinkedQueue<>();
+    /**
+     * The last version whose listeners have run; written under syncLock after them. A committer
+     * returns only once its version is here, so its reply goes out after the monitor updates its
+     * commit caused ({@link #current} is set before the listeners run: they read it).
+     */
+    private volatile long notifiedVersion;
     /** The last version known to be on disk (for tests); written under syncLock. */
     private volatile long durableVersion;
     /** How many times the log was forced for commits (for tests and measurements). */
@@ -88,26 +96,32 @@ public final class OvsdbService implements Database, AutoCloseable {
      * unless the switch is a client of a remote database.
      */
     public OvsdbService(BundleContext context) throws IOException {
-        this(DbLocation.resolve(context::getProperty));
+        this(DbLocation.resolve(context::getProperty), DbSync.parse(context.getProperty(DbSync.PROPERTY)));
     }
 
     /** An in-memory database of the schema {@code schemaJson}, such as the server's own {@code _Server}. */
     public static OvsdbService inMemory(String schemaJson) throws IOException {
-        return new OvsdbService(null, SchemaReader.read(schemaJson), CompactionPolicy.DEFAULT);
+        return new OvsdbService(null, SchemaReader.read(schemaJson), CompactionPolicy.DEFAULT, DbSync.ALWAYS);
     }
 
     /** A database in {@code file}, or in memory only if null; for tests and embedding without OSGi. */
     public OvsdbService(Path file) throws IOException {
-        this(file, CompactionPolicy.DEFAULT);
+        this(file, DbSync.ALWAYS);
+    }
+
+    /** The same, forcing commits to disk as {@code sync} says. */
+    public OvsdbService(Path file, DbSync sync) throws IOException {
+        this(file, SchemaReader.vswitch(), CompactionPolicy.DEFAULT, sync);
     }
 
     OvsdbService(Path file, CompactionPolicy policy) throws IOException {
-        this(file, SchemaReader.vswitch(), policy);
+        this(file, SchemaReader.vswitch(), policy, DbSync.ALWAYS);
     }
 
     /** With another schema: tests of behaviour the Open vSwitch schema cannot show. */
-    OvsdbService(Path file, DbSchema schema, CompactionPolicy policy) throws IOException {
+    OvsdbService(Path file, DbSchema schema, CompactionPolicy policy, DbSync sync) throws IOException {
         this.schema = schema;
+        this.sync = sync;
         Map<String, TableSpec> tables = new LinkedHashMap<>();
         for (DbSchema.Table t : schema.tables().values()) {
             tables.put(t.name(), new TableSpec(t));
@@ -124,6 +138,7 @@ public final class OvsdbService implements Database, AutoCloseable {
         }
         this.tip = current;
         this.durableVersion = current.version();
+        this.notifiedVersion = current.version();
         try {
             insertRootRowIfMissing();
         } catch (OvsdbException e) {
@@ -146,10 +161,10 @@ public final class OvsdbService implements Database, AutoCloseable {
     public void close() {
         syncLock.lock();
         try {
-            if (tip.version() > current.version()) {
+            if (tip.version() > current.version() || (file != null && tip.version() > durableVersion)) {
                 // Commits appended but not yet forced: their committers are about to wait for them.
                 try {
-                    syncAndPublish(tip.version());
+                    syncAndPublish(tip.version(), true);
                 } catch (OvsdbException e) {
                     LOG.warn("{}: closing: {}", this, e.details());
                 }
@@ -227,10 +242,11 @@ public final class OvsdbService implements Database, AutoCloseable {
     Snapshot atomically(AtomicBody body) throws OvsdbException {
         checkNotInListener();
         Snapshot result;
+        Txn txn;
         commitLock.lock();
         try {
             checkOpen();
-            Txn txn = new Txn(this::commit, specs, tip);
+            txn = new Txn(this::commit, specs, tip);
             boolean commit = body.run(txn);
             if (commit) {
                 txn.finish();
@@ -242,7 +258,7 @@ public final class OvsdbService implements Database, AutoCloseable {
         } finally {
             commitLock.unlock();
         }
-        awaitDurable(result == null ? tipVersion() : result.version());
+        awaitDurable(result == null ? tipVersion() : result.version(), sync == DbSync.ALWAYS || txn.durable());
         return result;
     }
 
@@ -278,7 +294,7 @@ public final class OvsdbService implements Database, AutoCloseable {
         } finally {
             commitLock.unlock();
         }
-        awaitDurable(result.version());
+        awaitDurable(result.version(), sync == DbSync.ALWAYS || txn.durable());
         return result;
     }
 
@@ -308,45 +324,69 @@ public final class OvsdbService implements Database, AutoCloseable {
     }
 
     /**
-     * Returns once the state of {@code version} is durable and published (listeners called); the
-     * first waiter to get the sync lock forces the log for every commit appended so far.
+     * Returns once the state of {@code version} is published (listeners called) and, if
+     * {@code force}, on disk; the first waiter to get the sync lock forces the log for every commit
+     * appended so far.
      */
-    private void awaitDurable(long version) throws OvsdbException {
-        if (current.version() >= version) {
+    private void awaitDurable(long version, boolean force) throws OvsdbException {
+        if (done(version, force)) {
             return;
         }
         syncLock.lock();
         try {
-            if (current.version() >= version) {
+            if (done(version, force)) {
                 return;
             }
-            syncAndPublish(version);
+            syncAndPublish(version, force);
         } finally {
             syncLock.unlock();
         }
     }
 
-    /** The leader's work, under the sync lock: one force for everything appended, then publication. */
-    private void syncAndPublish(long atLeast) throws OvsdbException {
+    private boolean done(long version, boolean force) {
+        // A commit published by a leader that did not force is not durable yet.
+        return force ? durableVersion >= version && notifiedVersion >= version : notifiedVersion >= version;
+    }
+
+    /**
+     * The leader's work, under the sync lock: one force for everything appended (if {@code force}),
+     * then publication.
+     */
+    private void syncAndPublish(long atLeast, boolean force) throws OvsdbException {
         checkSyncFailure();
         // Every commit up to this tip has finished its write (the tip is set after the append).
         long upTo = tip.version();
-        if (file != null) {
+        if (file == null) {
+            durableVersion = upTo;
+        } else if (force) {
             try {
                 file.force();
                 forces++;
             } catch (IOException e) {
                 syncFailure = e;
-                LOG.error("{}: cannot force transactions to disk; refusing further commits: {}", file.path(),
-                        e.toString());
+                LOG.error("{}: cannot force transactions to disk ({}); refusing further commits until the switch"
+                        + " is restarted on a working disk", file.path(), e.getMessage());
+                if (sync == DbSync.ALWAYS) {
+                    // Every commit after the last force is unacknowledged: none of them may come back on restart.
+                    commitLock.lock();
+                    try {
+                        file.discardUnforced();
+                    } catch (IOException e2) {
+                        LOG.error("{}: cannot cut off the commits that were not acknowledged ({}); they may reappear"
+                                + " when the database is opened again", file.path(), e2.getMessage());
+                    } finally {
+                        commitLock.unlock();
+                    }
+                }
                 checkSyncFailure();
             }
+            durableVersion = upTo;
         }
-        durableVersion = upTo;
         for (DbChange c = unpublished.peek(); c != null && c.after().version() <= upTo; c = unpublished.peek()) {
             unpublished.poll();
             current = (Snapshot) c.after();
             listeners.fire(c);
+            notifiedVersion = c.after().version();
         }
         if (current.version() < atLeast) {
             throw new IllegalStateException("commit " + atLeast + " not appended (published " + current.version()
@@ -376,8 +416,8 @@ public final class OvsdbService implements Database, AutoCloseable {
     private void checkSyncFailure() throws OvsdbException {
         IOException e = syncFailure;
         if (e != null) {
-            throw new OvsdbException("I/O error", file.path() + ": cannot force transactions to disk: "
-                    + e.getMessage());
+            throw new OvsdbException("I/O error", file.path() + ": cannot force transactions to disk ("
+                    + e.getMessage() + "); no commit is accepted until jvswitch is restarted on a working disk");
         }
     }
 

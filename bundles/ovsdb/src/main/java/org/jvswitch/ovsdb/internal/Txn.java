@@ -34,6 +34,7 @@ final class Txn implements DbTransaction {
     private final List<Op> ops = new ArrayList<>();
     private final TxnRows rows;
     private String comment;
+    private boolean durable;
     private boolean finished;
 
     Txn(Committer committer, Map<String, TableSpec> specs, Snapshot base) {
@@ -148,6 +149,15 @@ final class Txn implements DbTransaction {
 
     Snapshot base() {
         return rows.base;
+    }
+
+    /** RFC 7047's {@code "commit"} with {@code "durable": true}: the commit waits until it is on disk. */
+    void requireDurable() {
+        durable = true;
+    }
+
+    boolean durable() {
+        return durable;
     }
 
     String comment() {

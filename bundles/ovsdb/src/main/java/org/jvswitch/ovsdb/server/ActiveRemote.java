@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An active manager target, {@code tcp:IP:PORT} or {@code unix:PATH}: the server connects out to
+ * An active manager target, {@code tcp:IP:PORT}, {@code ssl:IP:PORT} or {@code unix:PATH}: the server connects out to
  * the manager and serves the database on that connection (the manager is the client), as
  * ovsdb-server does for {@code ovs-vsctl set-manager tcp:...}. When the connection ends it
  * connects again after 1 s; failed attempts back off from 1 s doubling up to 8 s (reconnect.c's
@@ -35,7 +35,7 @@ final class ActiveRemote implements Closeable {
 
     /** True for the targets this class serves. */
     static boolean isActive(String target) {
-        return target.startsWith("tcp:") || target.startsWith("unix:");
+        return target.startsWith("tcp:") || target.startsWith("ssl:") || target.startsWith("unix:");
     }
 
     /**
@@ -58,7 +58,7 @@ final class ActiveRemote implements Closeable {
         if (target.startsWith("unix:") && target.length() > 5) {
             return UnixDomainSocketAddress.of(target.substring(5));
         }
-        if (target.startsWith("tcp:")) {
+        if (target.startsWith("tcp:") || target.startsWith("ssl:")) {
             String rest = target.substring(4);
             int colon = rest.lastIndexOf(':');
             if (colon > 0) {
@@ -73,7 +73,7 @@ final class ActiveRemote implements Closeable {
                 }
             }
         }
-        throw new IllegalArgumentException(target + ": unsupported manager target (use tcp:IP:PORT or unix:PATH)");
+        throw new IllegalArgumentException(target + ": unsupported manager target (use tcp:IP:PORT, ssl:IP:PORT or unix:PATH)");
     }
 
     private void loop(Serve serve) {

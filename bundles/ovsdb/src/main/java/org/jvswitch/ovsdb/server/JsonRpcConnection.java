@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,9 +26,18 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * One JSON-RPC connection (Open vSwitch's lib/jsonrpc.c with the probing of jsonrpc_session): a
- * virtual thread reads and handles messages in order; sends from any thread are serialized at once
- * and queued for a second virtual thread that writes them, so a commit that notifies monitors
- * never waits for a slow peer.
+ * platform thread reads and handles messages in order. A message sent with nothing queued before
+ * it is written at once by the sending thread, as ovsdb-server's single thread writes to every
+ * socket: on a unix or tcp socket the write does not block (the socket is non-blocking), and what
+ * the kernel does not take is queued for the connection's writer thread, so a commit that
+ * notifies monitors never waits for a slow peer. On TLS (a blocking stream) only the reader writes
+ * at once, its own replies; everything else goes through the writer.
+ *
+ * <p>Why: each hand-off to another thread costs a wake-up, and with 50 monitor clients a commit
+ * made 50 of them (bench/ovsdb-monitor.sh). The reader is a platform thread because a blocking
+ * read is then one system call that the kernel wakes, where a virtual thread goes through the
+ * poller and the scheduler on every message (bench/ovsdb-throughput.sh, 1 connection: 12.7k ->
+ * 16.6k transactions/s). Open vSwitch deployments have tens of OVSDB clients, not thousands.
  *
  * <p>Garbage closes the connection: malformed JSON, a text over the size limit, a message that
  * is not JSON-RPC, or a send backlog over its limit (a peer that stopped reading). On tcp, after
@@ -50,9 +62,16 @@ final class JsonRpcConnection {
     }
 
     private final ByteChannel channel;
+    /** The channel when it is a socket, made non-blocking; null for blocking streams (TLS, tests' pipes). */
+    private final SocketChannel socket;
+    private final Selector readable;
+    private final Selector writable;
     private final String name;
     private final Limits limits;
     private final LinkedBlockingQueue<byte[]> output = new LinkedBlockingQueue<>();
+    /** Held while writing to the channel: by the writer thread, or by the reader for a direct reply. */
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile Thread reader;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastInputNanos = System.nanoTime();
@@ -62,6 +81,44 @@ final class JsonRpcConnection {
         this.channel = channel;
         this.name = name;
         this.limits = limits;
+        SocketChannel sc = null;
+        Selector r = null;
+        Selector w = null;
+        if (channel instanceof SocketChannel c) {
+            try {
+                c.configureBlocking(false);
+                r = Selector.open();
+                w = Selector.open();
+                c.register(r, SelectionKey.OP_READ);
+                c.register(w, SelectionKey.OP_WRITE);
+                sc = c;
+            } catch (IOException e) {
+                // Stays a blocking channel: every send but the reader's own goes through the writer.
+                LOG.debug("{}: cannot make the socket non-blocking: {}", name, e.toString());
+                closeQuietly(r);
+                closeQuietly(w);
+                r = null;
+                w = null;
+                try {
+                    c.configureBlocking(true);
+                } catch (IOException | java.nio.channels.IllegalBlockingModeException ignored) {
+                    // closed
+                }
+            }
+        }
+        this.socket = sc;
+        this.readable = r;
+        this.writable = w;
+    }
+
+    private static void closeQuietly(Selector s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 
     String name() {
@@ -72,10 +129,11 @@ final class JsonRpcConnection {
     void start(Handler h) {
         this.handler = h;
         Thread.ofVirtual().name("ovsdb-write " + name).start(this::writeLoop);
-        Thread.ofVirtual().name("ovsdb-read " + name).start(this::readLoop);
+        reader = Thread.ofPlatform().daemon().name("ovsdb-read " + name).unstarted(this::readLoop);
+        reader.start();
     }
 
-    /** Queues a message; never blocks. Dropped silently once the connection is closed. */
+    /** Sends a message, see {@link #sendBytes}. */
     void send(ObjectNode message) {
         if (!closed.get()) {
             sendBytes(serialize(message));
@@ -90,11 +148,47 @@ final class JsonRpcConnection {
         }
     }
 
-    /** Queues a message already serialized (monitor updates shared by several sessions). */
+    /**
+     * Sends a message already serialized (monitor updates shared by several sessions): written at
+     * once if nothing is queued before it and the write cannot block this thread, else queued for
+     * the writer. Never blocks a thread other than the reader. Dropped once the connection is closed.
+     */
     void sendBytes(byte[] bytes) {
         if (closed.get()) {
             return;
         }
+        if ((socket != null || Thread.currentThread() == reader) && backlog.get() == 0 && writeLock.tryLock()) {
+            try {
+                // backlog counts queued bytes until they are written: zero means nothing is ahead of us.
+                if (backlog.get() == 0 && !closed.get()) {
+                    ByteBuffer b = ByteBuffer.wrap(bytes);
+                    if (socket != null) {
+                        socket.write(b);
+                        if (b.hasRemaining()) {
+                            // The kernel's buffer is full: the rest waits for the writer, ahead of anything later.
+                            byte[] rest = new byte[b.remaining()];
+                            b.get(rest);
+                            enqueue(rest);
+                        }
+                    } else {
+                        writeFully(b);
+                    }
+                    return;
+                }
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    LOG.debug("{}: send error: {}", name, e.toString());
+                }
+                close();
+                return;
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        enqueue(bytes);
+    }
+
+    private void enqueue(byte[] bytes) {
         long queued = backlog.addAndGet(bytes.length);
         if (queued > limits.maxBacklog()) {
             LOG.warn("{}: sending backlog exceeded maximum size ({} > {} bytes), disconnecting", name, queued,
@@ -120,6 +214,11 @@ final class JsonRpcConnection {
         } catch (IOException e) {
             LOG.debug("{}: close: {}", name, e.toString());
         }
+        if (readable != null) {
+            // Wakes a reader or writer waiting in select; their loops then see the channel closed.
+            readable.wakeup();
+            writable.wakeup();
+        }
         if (handler != null) {
             handler.closed();
         }
@@ -128,7 +227,8 @@ final class JsonRpcConnection {
     private void readLoop() {
         boolean flushFirst = false;
         try {
-            MessageReader reader = new MessageReader(Channels.newInputStream(channel), limits.maxMessage());
+            MessageReader reader = new MessageReader(socket != null ? new SocketInput()
+                    : Channels.newInputStream(channel), limits.maxMessage());
             while (!closed.get()) {
                 JsonNode json = reader.next();
                 if (json == null) {
@@ -166,6 +266,7 @@ final class JsonRpcConnection {
             } else {
                 close();
             }
+            closeQuietly(readable);
         }
     }
 
@@ -205,6 +306,7 @@ final class JsonRpcConnection {
             }
         } finally {
             close();
+            closeQuietly(writable);
         }
     }
 
@@ -246,12 +348,63 @@ final class JsonRpcConnection {
             buffers[n++] = ByteBuffer.wrap(b);
             bytes += b.length;
         }
-        for (int i = 0; i < n; i++) {
-            while (buffers[i].hasRemaining()) {
-                channel.write(buffers[i]);
+        writeLock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                writeFully(buffers[i]);
+            }
+            backlog.addAndGet(-bytes);
+        } finally {
+            writeLock.unlock();
+        }
+        return more;
+    }
+
+    /** Writes all of {@code b}; on a non-blocking socket, waits for room when the kernel's buffer is full. */
+    private void writeFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (channel.write(b) == 0 && socket != null) {
+                writable.select(1000);
+                writable.selectedKeys().clear();
+                if (!socket.isOpen()) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
             }
         }
-        backlog.addAndGet(-bytes);
-        return more;
+    }
+
+    /** A blocking stream over the non-blocking socket, for the reader thread: waits in select when nothing is there. */
+    private final class SocketInput extends java.io.InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+            while (true) {
+                if (drained) {
+                    // The last read left the socket empty: most likely still empty, so wait first.
+                    readable.select();
+                    readable.selectedKeys().clear();
+                    if (!socket.isOpen()) {
+                        throw new java.nio.channels.ClosedChannelException();
+                    }
+                }
+                int n = socket.read(buffer);
+                drained = n < len;
+                if (n != 0) {
+                    return n;
+                }
+            }
+        }
+
+        private boolean drained;
     }
 }

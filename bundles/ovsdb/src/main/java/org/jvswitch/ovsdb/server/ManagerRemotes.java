@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@code --remote=db:Open_vSwitch,Open_vSwitch,manager_options}: the {@code target} of every
  * Manager row that {@code Open_vSwitch.manager_options} references. {@code ovs-vsctl
  * set-manager ptcp:6640} makes the server listen there, {@code del-manager} closes it. Passive
- * targets (ptcp:, punix:) are listened on; active ones (tcp:, unix:) are connected to, and the
+ * targets (ptcp:, pssl:, punix:) are listened on; active ones (tcp:, ssl:, unix:) are connected to, and the
  * database is served on that connection ({@link ActiveRemote}).
  *
  * <p>Changes are applied on a thread of its own, never on the committing thread.
@@ -61,10 +61,11 @@ final class ManagerRemotes implements AutoCloseable {
                     continue;
                 }
                 String target = m.getString("target");
-                if (target.startsWith("ptcp:") || target.startsWith("punix:") || ActiveRemote.isActive(target)) {
+                if (target.startsWith("ptcp:") || target.startsWith("pssl:") || target.startsWith("punix:")
+                        || ActiveRemote.isActive(target)) {
                     out.add(target);
                 } else {
-                    LOG.warn("manager {}: unsupported target (ptcp:, punix:, tcp: and unix: are)", target);
+                    LOG.warn("manager {}: unsupported target (ptcp:, pssl:, punix:, tcp:, ssl: and unix: are)", target);
                 }
             }
         }

@@ -76,19 +76,27 @@ final class Monitor {
 
     private static final byte[] NONE = new byte[0];
 
+    /** The notification's text up to the updates, and the monitor id it was made for (the hub's thread only). */
+    private byte[] head;
+    private JsonNode headId;
+
     /** {"id":null,"method":M,"params":[ID,(TXN,)UPDATES]} around already serialized updates. */
     private byte[] notificationBytes(byte[] updates, UUID txnId) {
-        byte[] head = ("{\"id\":null,\"method\":\"" + version.notification + "\",\"params\":[")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] monitorId = JsonRpcConnection.serialize(id);
+        JsonNode monitorId = id;
+        if (head == null || headId != monitorId) {
+            byte[] start = ("{\"id\":null,\"method\":\"" + version.notification + "\",\"params\":[")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] idText = JsonRpcConnection.serialize(monitorId);
+            head = java.util.Arrays.copyOf(start, start.length + idText.length);
+            System.arraycopy(idText, 0, head, start.length, idText.length);
+            headId = monitorId;
+        }
         byte[] txn = version == MonitorVersion.V3 ? (",\"" + txnId + "\"").getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
-        byte[] out = new byte[head.length + monitorId.length + txn.length + 1 + updates.length + 2];
+                : NONE;
+        byte[] out = new byte[head.length + txn.length + 1 + updates.length + 2];
         int n = 0;
         System.arraycopy(head, 0, out, n, head.length);
         n += head.length;
-        System.arraycopy(monitorId, 0, out, n, monitorId.length);
-        n += monitorId.length;
         System.arraycopy(txn, 0, out, n, txn.length);
         n += txn.length;
         out[n++] = ',';

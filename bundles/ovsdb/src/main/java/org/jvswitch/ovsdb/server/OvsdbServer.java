@@ -2,12 +2,14 @@ package org.jvswitch.ovsdb.server;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jvswitch.api.ovsdb.DbSubscription;
 import org.jvswitch.ovsdb.internal.Database;
 import org.jvswitch.ovsdb.internal.OvsdbService;
 import org.osgi.framework.BundleContext;
@@ -42,9 +44,11 @@ public final class OvsdbServer implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     /** Listeners for Manager rows' targets, by target; changed only by {@link ManagerRemotes}'s thread. */
     private final Map<String, Listener> managerListeners = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Outgoing connections to active Manager targets (tcp:, unix:), by target. */
+    /** Outgoing connections to active Manager targets (tcp:, ssl:, unix:), by target. */
     private final Map<String, ActiveRemote> managerConnections = new java.util.concurrent.ConcurrentHashMap<>();
     private final ManagerRemotes managerRemotes;
+    private final SslContexts ssl;
+    private final DbSubscription sslRow;
     /** Numbers unix connections in log lines, as ovsdb-server's "unix#N". */
     private final AtomicInteger unixConnections = new AtomicInteger();
     private volatile boolean closed;
@@ -61,6 +65,13 @@ public final class OvsdbServer implements AutoCloseable {
         served.add(new Served(db));
         served.add(new Served(serverDb));
         this.context = new ServerContext(served);
+        this.ssl = new SslContexts(config.ssl());
+        this.sslRow = db.subscribe(change -> {
+            if (change.touches("SSL") || change.touches("Open_vSwitch")) {
+                ssl.databaseChanged(change.after());
+            }
+        });
+        ssl.databaseChanged(db.snapshot());
         for (String r : config.remotes()) {
             // A remote that cannot be opened is reported, not fatal: the switch keeps its database
             // (used in process) and the other remotes, as ovsdb-server keeps running.
@@ -106,8 +117,13 @@ public final class OvsdbServer implements AutoCloseable {
             }
             if (ActiveRemote.isActive(target)) {
                 try {
-                    managerConnections.put(target, new ActiveRemote(target,
-                            (channel, ended) -> serve(channel, target, target.startsWith("tcp:"), ended)));
+                    managerConnections.put(target, new ActiveRemote(target, (channel, ended) -> {
+                        if (target.startsWith("ssl:")) {
+                            serveSsl(channel, target, false, ended);
+                        } else {
+                            serve(channel, target, target.startsWith("tcp:"), ended);
+                        }
+                    }));
                     LOG.info("{}: connecting (Manager row)", target);
                 } catch (IllegalArgumentException e) {
                     LOG.error("{}", e.getMessage());
@@ -124,18 +140,47 @@ public final class OvsdbServer implements AutoCloseable {
         }
     }
 
-    /** Serves the database on a connection made to an active manager target; {@code ended} when it closes. */
+    /** Serves the database on a connection accepted on one of our listeners. */
     private void accepted(Remote remote, SocketChannel channel) {
-        String name = remote instanceof Remote.Tcp ? "tcp:" + address(channel) : "unix#" + unixConnections.incrementAndGet();
+        String name = switch (remote) {
+            case Remote.Tcp t -> (t.ssl() ? "ssl:" : "tcp:") + address(channel);
+            case Remote.Unix u -> "unix#" + unixConnections.incrementAndGet();
+        };
         LOG.debug("{}: connection accepted on {}", name, remote.name());
-        serve(channel, name, remote instanceof Remote.Tcp, () -> { });
+        if (remote instanceof Remote.Tcp t && t.ssl()) {
+            serveSsl(channel, name, true, () -> { });
+        } else {
+            serve(channel, name, remote instanceof Remote.Tcp, () -> { });
+        }
+    }
+
+    /**
+     * Runs the TLS handshake on a virtual thread of its own (the accept loop goes on), then the
+     * session. A failed handshake (no or wrong certificate, no SSL files) is logged and the
+     * connection closed, as ovsdb-server's stream-ssl does.
+     */
+    private void serveSsl(SocketChannel channel, String name, boolean server, Runnable ended) {
+        Thread.ofVirtual().name("ovsdb-ssl " + name).start(() -> {
+            SslChannel tls;
+            try {
+                tls = SslChannel.handshake(channel, ssl.current(), server);
+            } catch (IOException e) {
+                String reason = e.getMessage() == null || e.getMessage().equals("readHandshakeRecord")
+                        ? "the peer closed the connection during the handshake" : e.getMessage();
+                LOG.warn("{}: SSL {} failed: {}", name, server ? "accept" : "connect", reason);
+                closeQuietly(channel);
+                ended.run();
+                return;
+            }
+            serve(tls, name, true, ended);
+        });
     }
 
     /**
      * Runs a database session on {@code channel} (accepted or connected out); tcp connections are
      * probed for inactivity. {@code ended} runs once the session is over.
      */
-    private void serve(SocketChannel channel, String name, boolean tcp, Runnable ended) {
+    private void serve(ByteChannel channel, String name, boolean tcp, Runnable ended) {
         if (closed) {
             closeQuietly(channel);
             ended.run();
@@ -171,7 +216,7 @@ public final class OvsdbServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(SocketChannel channel) {
+    private static void closeQuietly(ByteChannel channel) {
         try {
             channel.close();
         } catch (IOException e) {
@@ -205,6 +250,7 @@ public final class OvsdbServer implements AutoCloseable {
     @Override
     public void close() {
         managerRemotes.close();
+        sslRow.close();
         synchronized (this) {
             closed = true;
             for (Listener l : managerListeners.values()) {

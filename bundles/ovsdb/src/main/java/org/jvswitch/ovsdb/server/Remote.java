@@ -7,8 +7,9 @@ import java.nio.file.Path;
 
 /**
  * A passive remote as ovsdb-server's {@code --remote} names it: {@code punix:PATH} or
- * {@code ptcp:PORT[:IP]} (loopback when no address is given, unlike Open vSwitch, which binds to
- * every address: an unauthenticated database on the network must be asked for explicitly).
+ * {@code ptcp:PORT[:IP]} or {@code pssl:PORT[:IP]} (loopback when no address is given, unlike
+ * Open vSwitch, which binds to every address: a database on the network must be asked for
+ * explicitly).
  */
 sealed interface Remote {
     /** The text it was parsed from, normalized. */
@@ -21,11 +22,12 @@ sealed interface Remote {
         }
     }
 
-    record Tcp(InetSocketAddress address) implements Remote {
+    /** ptcp:, or pssl: when {@code ssl}: a tcp listener, with TLS on every connection for pssl. */
+    record Tcp(InetSocketAddress address, boolean ssl) implements Remote {
         @Override
         public String name() {
             String host = address.getAddress().getHostAddress();
-            return "ptcp:" + address.getPort() + ":" + (host.contains(":") ? "[" + host + "]" : host);
+            return (ssl ? "pssl:" : "ptcp:") + address.getPort() + ":" + (host.contains(":") ? "[" + host + "]" : host);
         }
     }
 
@@ -39,7 +41,8 @@ sealed interface Remote {
             }
             return new Unix(Path.of(path));
         }
-        if (s.startsWith("ptcp:")) {
+        if (s.startsWith("ptcp:") || s.startsWith("pssl:")) {
+            boolean ssl = s.startsWith("pssl:");
             String rest = s.substring("ptcp:".length());
             int colon = rest.indexOf(':');
             String portText = colon < 0 ? rest : rest.substring(0, colon);
@@ -58,11 +61,11 @@ sealed interface Remote {
             }
             try {
                 InetAddress address = host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
-                return new Tcp(new InetSocketAddress(address, port));
+                return new Tcp(new InetSocketAddress(address, port), ssl);
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(text + ": unknown host \"" + host + "\"");
             }
         }
-        throw new IllegalArgumentException(text + ": unsupported remote (use punix:PATH or ptcp:PORT[:IP])");
+        throw new IllegalArgumentException(text + ": unsupported remote (use punix:PATH, ptcp:PORT[:IP] or pssl:PORT[:IP])");
     }
 }

@@ -14,6 +14,11 @@ import java.util.function.Function;
  * <li>{@value #REMOTES}: more remotes, comma separated, {@code punix:PATH} or
  * {@code ptcp:PORT[:IP]}.</li>
  * <li>{@value #MAX_MESSAGE}: the largest JSON text accepted, in bytes (default 32 MiB).</li>
+ * <li>{@value #PRIVATE_KEY}, {@value #CERTIFICATE}, {@value #CA_CERT}: the PEM files for
+ * {@code pssl:} and {@code ssl:} remotes, as ovsdb-server's {@code --private-key},
+ * {@code --certificate} and {@code --ca-cert}. Without them, the {@code SSL} row that
+ * {@code Open_vSwitch.ssl} references is used ({@code ovs-vsctl set-ssl}), as ovs-ctl starts
+ * ovsdb-server with {@code --private-key=db:Open_vSwitch,SSL,private_key} and so on.</li>
  * </ul>
  *
  * @param remotes    where to listen
@@ -21,11 +26,14 @@ import java.util.function.Function;
  * @param maxBacklog the most bytes queued for a client that does not read; more closes its connection
  * @param probeMs    tcp inactivity probe interval (Open vSwitch's default 5 s); 0 for none
  */
-public record ServerConfig(List<String> remotes, long maxMessage, long maxBacklog, long probeMs) {
+public record ServerConfig(List<String> remotes, long maxMessage, long maxBacklog, long probeMs, SslFiles ssl) {
     public static final String RUNDIR = "jvswitch.rundir";
     public static final String VAR = "jvswitch.var";
     public static final String REMOTES = "jvswitch.ovsdb.remotes";
     public static final String MAX_MESSAGE = "jvswitch.ovsdb.max-message";
+    public static final String PRIVATE_KEY = "jvswitch.ovsdb.private-key";
+    public static final String CERTIFICATE = "jvswitch.ovsdb.certificate";
+    public static final String CA_CERT = "jvswitch.ovsdb.ca-cert";
 
     public static final long DEFAULT_MAX_MESSAGE = 32L << 20;
     public static final long DEFAULT_MAX_BACKLOG = 256L << 20;
@@ -33,6 +41,16 @@ public record ServerConfig(List<String> remotes, long maxMessage, long maxBacklo
 
     public ServerConfig {
         remotes = List.copyOf(remotes);
+    }
+
+    /** No SSL files of its own: SSL remotes use the database's SSL row. */
+    public ServerConfig(List<String> remotes, long maxMessage, long maxBacklog, long probeMs) {
+        this(remotes, maxMessage, maxBacklog, probeMs, null);
+    }
+
+    /** The same with these SSL files (paths; null or blank for none). */
+    public ServerConfig withSsl(String privateKey, String certificate, String caCert) {
+        return new ServerConfig(remotes, maxMessage, maxBacklog, probeMs, SslFiles.of(privateKey, certificate, caCert));
     }
 
     /** Only these remotes, default limits. */
@@ -61,6 +79,7 @@ public record ServerConfig(List<String> remotes, long maxMessage, long maxBacklo
         }
         String max = properties.apply(MAX_MESSAGE);
         long maxMessage = max == null || max.isBlank() ? DEFAULT_MAX_MESSAGE : Long.parseLong(max.strip());
-        return new ServerConfig(remotes, maxMessage, DEFAULT_MAX_BACKLOG, DEFAULT_PROBE_MS);
+        return new ServerConfig(remotes, maxMessage, DEFAULT_MAX_BACKLOG, DEFAULT_PROBE_MS)
+                .withSsl(properties.apply(PRIVATE_KEY), properties.apply(CERTIFICATE), properties.apply(CA_CERT));
     }
 }

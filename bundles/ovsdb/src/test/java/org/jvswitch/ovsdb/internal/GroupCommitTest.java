@@ -112,6 +112,76 @@ class GroupCommitTest {
     }
 
     /**
+     * jvswitch.db.sync=durable, as ovsdb-server: only the transactions whose RFC 7047 "commit" says
+     * durable wait for an fdatasync, and each of those is on disk when it returns even if a
+     * commit that did not ask published it first; the others are published without one. A clean
+     * close forces the tail, so everything is there after reopening.
+     */
+    @Test
+    void durableModeForcesOnlyTheCommitsThatAskForIt() throws Exception {
+        Path file = dir.resolve("conf.db");
+        List<String> problems = new CopyOnWriteArrayList<>();
+        Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
+        Database.Context ctx = new Database.Context(0, l -> false, false);
+        try (OvsdbService db = new OvsdbService(file, DbSync.DURABLE)) {
+            long before = db.forces();
+            for (int i = 0; i < 50; i++) {
+                DbTransaction txn = db.begin();
+                acknowledged.add(txn.insert("QoS", Map.of("type", "plain" + i)));
+                txn.commit();
+            }
+            assertEquals(before, db.forces(), "commits that did not ask were not forced");
+
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        boolean durable = (i + thread) % 2 == 0;
+                        JsonNode params = JSON.readTree("""
+                                ["Open_vSwitch",
+                                 {"op":"insert","table":"QoS","row":{"type":"t%d-%d"}},
+                                 {"op":"commit","durable":%b}]
+                                """.formatted(thread, i, durable));
+                        Database.Result r = Execution.execute(db, params, ctx);
+                        UUID u = UUID.fromString(r.result().get(0).get("uuid").get(1).textValue());
+                        acknowledged.add(u);
+                        // Evaluated against version v under the commit lock, it committed as v + 1.
+                        if (durable && db.durableVersion() < r.version() + 1) {
+                            problems.add("durable commit " + (r.version() + 1) + " returned before it was forced ("
+                                    + db.durableVersion() + ")");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertEquals(List.of(), problems);
+            long forced = db.forces() - before;
+            assertTrue(forced >= 1 && forced <= 100, "at most one force per durable commit: " + forced);
+        }
+        try (OvsdbService db = new OvsdbService(file)) {
+            for (UUID u : acknowledged) {
+                assertNotNull(db.snapshot().row("QoS", u), "lost: " + u);
+            }
+            assertEquals(250, db.snapshot().rows("QoS").size());
+        }
+    }
+
+    @Test
+    void syncPropertyValues() {
+        assertEquals(DbSync.ALWAYS, DbSync.parse(null));
+        assertEquals(DbSync.DURABLE, DbSync.parse(" Durable "));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DbSync.parse("never"));
+        assertEquals("jvswitch.db.sync=never: expected \"always\" or \"durable\"", e.getMessage());
+    }
+
+    /**
      * Read-modify-write through "wait" + "update" from many threads: if "wait" ever saw a state
      * other than the one its transaction commits on, two transactions would both move next_cfg
      * from k to k+1 and the final value would fall short of the number of successes.

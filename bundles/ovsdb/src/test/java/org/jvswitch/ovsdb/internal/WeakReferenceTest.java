@@ -26,7 +26,7 @@ class WeakReferenceTest {
 
     @Test
     void cleanupBelowMinimumFailsAndAboveItSucceeds() throws Exception {
-        try (OvsdbService db = new OvsdbService(null, SCHEMA, CompactionPolicy.DEFAULT)) {
+        try (OvsdbService db = new OvsdbService(null, SCHEMA, CompactionPolicy.DEFAULT, DbSync.ALWAYS)) {
             DbTransaction t = db.begin();
             UUID b1 = t.insert("B", Map.of("n", 1));
             UUID b2 = t.insert("B", Map.of("n", 2));
@@ -52,7 +52,7 @@ class WeakReferenceTest {
 
     @Test
     void defaultAllZerosWeakReferenceInAnInsertedRow() throws Exception {
-        try (OvsdbService db = new OvsdbService(null, SCHEMA, CompactionPolicy.DEFAULT)) {
+        try (OvsdbService db = new OvsdbService(null, SCHEMA, CompactionPolicy.DEFAULT, DbSync.ALWAYS)) {
             DbTransaction t = db.begin();
             UUID a = t.insert("A", Map.of());
             OvsdbException e = assertThrows(OvsdbException.class, t::commit);

@@ -2,6 +2,7 @@ package org.jvswitch.ovsdb.server;
 
 import java.nio.file.Path;
 
+import org.jvswitch.ovsdb.internal.DbSync;
 import org.jvswitch.ovsdb.internal.OvsdbService;
 
 /** The server in a process of its own, for {@link KillNineTest}: {@code DB_FILE SOCKET}; runs until killed. */
@@ -10,7 +11,7 @@ public final class CrashServerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        OvsdbService db = new OvsdbService(Path.of(args[0]));
+        OvsdbService db = new OvsdbService(Path.of(args[0]), DbSync.parse(System.getProperty(DbSync.PROPERTY)));
         new OvsdbServer(db, ServerConfig.of("punix:" + args[1]));
         Thread.sleep(Long.MAX_VALUE);
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvswitch.api.ovsdb.DbSnapshot;
+import org.jvswitch.ovsdb.internal.DbSync;
 import org.jvswitch.ovsdb.internal.OvsdbService;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,16 @@ class KillNineTest {
 
     @Test
     void acknowledgedTransactionsSurviveKill9() throws Exception {
+        killNineRounds("always");
+    }
+
+    /** As ovsdb-server: commits are not forced, but each is written before its reply. */
+    @Test
+    void acknowledgedTransactionsSurviveKill9WithoutFdatasync() throws Exception {
+        killNineRounds("durable");
+    }
+
+    private void killNineRounds(String sync) throws Exception {
         Path file = dir.resolve("conf.db");
         Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
         Random random = new Random(9);
@@ -44,7 +55,7 @@ class KillNineTest {
             Path socket = dir.resolve("db" + round + ".sock");
             Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    CrashServerMain.class.getName(), file.toString(), socket.toString())
+                    "-D" + DbSync.PROPERTY + "=" + sync, CrashServerMain.class.getName(), file.toString(), socket.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("server" + round + ".log").toFile()).start();
             try {
                 for (int i = 0; i < 400 && !Files.exists(socket); i++) {
@@ -94,6 +105,6 @@ class KillNineTest {
             }
         }
         assertTrue(acknowledged.size() > rounds, "transactions were acknowledged: " + acknowledged.size());
-        System.out.println("kill -9: " + rounds + " rounds, " + acknowledged.size() + " acknowledged inserts, all kept");
+        System.out.println("kill -9 (sync " + sync + "): " + rounds + " rounds, " + acknowledged.size() + " acknowledged inserts, all kept");
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fixture already listens on ptcp:0 on 127.0.0.1, so the Manager target uses 127.0.0.2.)
  */
 class ManagerRemotesTest {
-    private static int managerPort(ServerFixture f, String target) throws Exception {
+    static int managerPort(ServerFixture f, String target) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             SocketAddress a = f.server.addresses().get(target);
@@ -50,7 +50,7 @@ class ManagerRemotesTest {
         }
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

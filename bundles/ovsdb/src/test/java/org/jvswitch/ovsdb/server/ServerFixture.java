@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import org.jvswitch.api.ovsdb.DbRow;
 import org.jvswitch.api.ovsdb.DbSubscription;
@@ -38,13 +39,23 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(Path dir, long probeMs, long maxMessage) throws IOException {
+        this(dir, probeMs, maxMessage, UnaryOperator.identity());
+    }
+
+    /** With the configuration changed by {@code adjust} (more remotes, SSL files). */
+    ServerFixture(Path dir, UnaryOperator<ServerConfig> adjust) throws IOException {
+        this(dir, ServerConfig.DEFAULT_PROBE_MS, ServerConfig.DEFAULT_MAX_MESSAGE, adjust);
+    }
+
+    private ServerFixture(Path dir, long probeMs, long maxMessage, UnaryOperator<ServerConfig> adjust)
+            throws IOException {
         this.dir = dir;
         this.socket = dir.resolve("run").resolve("db.sock");
         this.db = new OvsdbService(dir.resolve("conf.db"));
         OvsdbServer s;
         try {
-            s = new OvsdbServer(db, new ServerConfig(List.of("punix:" + socket, "ptcp:0"), maxMessage,
-                    ServerConfig.DEFAULT_MAX_BACKLOG, probeMs));
+            s = new OvsdbServer(db, adjust.apply(new ServerConfig(List.of("punix:" + socket, "ptcp:0"), maxMessage,
+                    ServerConfig.DEFAULT_MAX_BACKLOG, probeMs)));
         } catch (RuntimeException e) {
             db.close();
             throw e;
