@@ -89,6 +89,11 @@ class OvsVswitchdIT {
         });
     }
 
+    private static boolean sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
+    }
+
     private void awaitVsctl(String expected, String... args) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Result r;
@@ -118,6 +123,8 @@ class OvsVswitchdIT {
         Path serverPid = dir.resolve("ovsdb-server.pid");
         Path switchPid = dir.resolve("ovs-vswitchd.pid");
         Path ctl = dir.resolve("ovs-vswitchd.ctl");
+        Path monitorPid = dir.resolve("var/ovs-vswitchd.monitor.pid");
+        Optional<ProcessHandle> monitor = Optional.empty();
         try {
             r = startOvsdbServer();
             assertEquals(0, r.rc(), r::toString);
@@ -132,6 +139,8 @@ class OvsVswitchdIT {
             System.out.printf("ovs-vswitchd --detach: %d ms to an answering control socket%n",
                     (System.nanoTime() - t0) / 1_000_000);
             assertTrue(pidOf(switchPid).isPresent(), "pidfile " + switchPid);
+            monitor = pidOf(monitorPid);
+            assertTrue(monitor.isPresent(), "--monitor: a monitor process, " + monitorPid);
 
             r = run("ovs-appctl", "-t", ctl.toString(), "version");
             assertEquals(0, r.rc(), r::toString);
@@ -169,8 +178,35 @@ class OvsVswitchdIT {
             assertEquals(0, r.rc(), r::toString);
             assertTrue(r.out().contains("p2 2/") && !r.out().contains("p1 1/"), r::toString);
             assertTrue(Files.readString(dir.resolve("ovs-vswitchd.log")).contains("connected"));
+
+            // --monitor: a crashed switch (SIGABRT, as a JVM crash ends) is started again and
+            // rebuilds its configuration from ovsdb-server.
+            long crashed = pidOf(switchPid).orElseThrow().pid();
+            r = run("kill", "-ABRT", Long.toString(crashed));
+            assertEquals(0, r.rc(), r::toString);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            Optional<ProcessHandle> restarted;
+            do {
+                Thread.sleep(250);
+                restarted = pidOf(switchPid).filter(p -> p.pid() != crashed && p.isAlive());
+            } while ((restarted.isEmpty() || run("ovs-appctl", "-t", ctl.toString(), "version").rc() != 0)
+                    && System.nanoTime() < deadline);
+            assertTrue(restarted.isPresent(), "restarted after the crash");
+            // The database still says ofport 2 from before the crash: ask the new switch itself.
+            do {
+                r = run("ovs-appctl", "-t", ctl.toString(), "dpif/show");
+            } while (!r.out().contains("p2 2/") && System.nanoTime() < deadline && sleep(100));
+            assertTrue(r.out().contains("p2 2/"), r::toString);
+            assertTrue(Files.readString(dir.resolve("ovs-vswitchd.log"))
+                    .contains("1 crashes: pid " + crashed + " died, killed (Aborted), restarting"));
+
+            // Stopping the switch itself (SIGTERM) is no crash: the monitor ends with it.
+            stop(restarted);
+            monitor.get().onExit().get(30, TimeUnit.SECONDS);
+            assertTrue(Files.readString(dir.resolve("ovs-vswitchd.log")).contains("died, killed (Terminated), exiting"));
         } finally {
             stop(pidOf(switchPid));
+            stop(monitor);
             stop(pidOf(serverPid));
         }
         assertTrue(Files.notExists(dir.resolve("run/ovs-vswitchd.pid")), "the switch removed its pidfile on exit");
