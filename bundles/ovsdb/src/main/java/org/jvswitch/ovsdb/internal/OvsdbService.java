@@ -51,8 +51,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * </ol>
  * So every acknowledged commit is on disk before the call returns, listeners see commits one at
  * a time, in commit order, and only once they are durable, and concurrent committers share
- * fdatasyncs. With {@link DbSync#DURABLE} (as ovsdb-server), only transactions that ask for it
- * wait for a force; the others are published once written. Lock order: syncLock, then commitLock; commitLock is never held while waiting for
+ * fdatasyncs. With {@link DbSync#DURABLE} (as ovsdb-server), a commit is published as soon as it is
+ * written, under {@code commitLock} (one lock per commit: ten busy connections contended for
+ * three), and only a transaction that asks for it forces the log first. Lock order: syncLock, then commitLock; commitLock is never held while waiting for
  * syncLock. A failed force makes the database refuse every later commit (nobody knows what of
  * the unforced tail is on disk); readers keep the last durable state.
  */
@@ -318,8 +319,24 @@ public final class OvsdbService implements Database, AutoCloseable {
             }
         }
         Snapshot after = plan.apply(before.version() + 1);
-        unpublished.add(new DbChange(before, after, plan.changedRows()));
+        DbChange change = new DbChange(before, after, plan.changedRows());
         tip = after;
+        if (sync == DbSync.ALWAYS) {
+            unpublished.add(change);
+            return after;
+        }
+        // As ovsdb-server: published at once, in commit order, under the commit lock; a durable
+        // commit forces the log first (durable commits are rare, so they need no group commit).
+        if (file != null && txn.durable()) {
+            force();
+            durableVersion = after.version();
+        }
+        current = after;
+        listeners.fire(change);
+        notifiedVersion = after.version();
+        if (file != null) {
+            file.compactIfDue(after);
+        }
         return after;
     }
 
@@ -359,27 +376,7 @@ public final class OvsdbService implements Database, AutoCloseable {
         if (file == null) {
             durableVersion = upTo;
         } else if (force) {
-            try {
-                file.force();
-                forces++;
-            } catch (IOException e) {
-                syncFailure = e;
-                LOG.error("{}: cannot force transactions to disk ({}); refusing further commits until the switch"
-                        + " is restarted on a working disk", file.path(), e.getMessage());
-                if (sync == DbSync.ALWAYS) {
-                    // Every commit after the last force is unacknowledged: none of them may come back on restart.
-                    commitLock.lock();
-                    try {
-                        file.discardUnforced();
-                    } catch (IOException e2) {
-                        LOG.error("{}: cannot cut off the commits that were not acknowledged ({}); they may reappear"
-                                + " when the database is opened again", file.path(), e2.getMessage());
-                    } finally {
-                        commitLock.unlock();
-                    }
-                }
-                checkSyncFailure();
-            }
+            force();
             durableVersion = upTo;
         }
         for (DbChange c = unpublished.peek(); c != null && c.after().version() <= upTo; c = unpublished.peek()) {
@@ -400,6 +397,34 @@ public final class OvsdbService implements Database, AutoCloseable {
             } finally {
                 commitLock.unlock();
             }
+        }
+    }
+
+    /**
+     * Forces the log. A failure makes the database refuse every later commit (nobody knows what of
+     * the unforced tail is on disk) and, when every acknowledged commit was forced, cuts that tail off.
+     */
+    private void force() throws OvsdbException {
+        try {
+            file.force();
+            forces++;
+        } catch (IOException e) {
+            syncFailure = e;
+            LOG.error("{}: cannot force transactions to disk ({}); refusing further commits until the switch"
+                    + " is restarted on a working disk", file.path(), e.getMessage());
+            if (sync == DbSync.ALWAYS) {
+                // Every commit after the last force is unacknowledged: none of them may come back on restart.
+                commitLock.lock();
+                try {
+                    file.discardUnforced();
+                } catch (IOException e2) {
+                    LOG.error("{}: cannot cut off the commits that were not acknowledged ({}); they may reappear"
+                            + " when the database is opened again", file.path(), e2.getMessage());
+                } finally {
+                    commitLock.unlock();
+                }
+            }
+            checkSyncFailure();
         }
     }
 

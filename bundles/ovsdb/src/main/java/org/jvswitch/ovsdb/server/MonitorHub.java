@@ -26,16 +26,16 @@ import org.slf4j.LoggerFactory;
  * The monitors of one database and its recent transactions (the bookkeeping half of Open
  * vSwitch's ovsdb/monitor.c and its transaction history).
  *
- * <p>One database listener feeds every monitor: it runs on the committing thread, under the
- * database's commit lock, so each monitor's update is queued on its connection before the commit
- * returns, and so before the reply to the transaction that caused it, which ovs-vsctl relies on.
+ * <p>One database listener feeds every monitor: it runs on a committing thread, in commit order,
+ * before the commit returns, so each monitor's update is on its connection before the reply to the
+ * transaction that caused it, which ovs-vsctl relies on.
  *
  * <p>Every commit gets a transaction id; the last {@value #HISTORY} are kept with their changes,
  * so that a client reconnecting with monitor_cond_since and the last id it saw receives only what
  * it missed. The ids are random, so they never match across restarts of the server (the history
  * is not persistent): the client then gets the whole state again.
  *
- * <p>Lock order: the database's commit lock, then this hub's lock. Registering a monitor takes only
+ * <p>Lock order: the database's locks, then this hub's lock. Registering a monitor takes only
  * the hub's lock: its initial contents come from {@link #latest}, the state after the last change
  * the hub dispatched, so nothing is missed or sent twice.
  */
