@@ -132,6 +132,7 @@ class VhostIT {
             assertTrue(pool.contains("in use (0)"), "every mbuf back in the pool after the guests: " + pool);
             String log = d.log();
             assertEquals(rounds, count(log, "vHost Device '" + sock + "' has been removed"), log);
+            assertEquals(rounds, count(log, "vHost Device '" + sock + "' connection has been destroyed"), log);
             String stats = d.await(out -> stat(out, "rx_packets") >= 2 * rounds, VSCTL, "get", "Interface", "vhost-user1", "statistics");
             assertTrue(stat(stats, "tx_packets") >= 2 * rounds, "statistics carry on across guests: " + stats);
 
@@ -152,6 +153,8 @@ class VhostIT {
     @Test
     void clientModeConnectsToTheGuestsSocketAndReconnects() throws Exception {
         try (Dist d = switchWithBridge("jvswitch-vhostc")) {
+            // Offered to the guest as in Open vSwitch (client ports); virtio-user does not take it up.
+            d.ovs(VSCTL, "set", "Open_vSwitch", ".", "other_config:vhost-iommu-support=true");
             Path sock = d.var.resolve("guest.sock");
             String prefix = "jvs-guestc-" + ProcessHandle.current().pid();
             try (Guest g = new Guest(d.var.resolve("testpmd-c.log"), prefix, "net_virtio_user0,path=" + sock + ",server=1")) {
@@ -159,6 +162,8 @@ class VhostIT {
                         "type=dpdkvhostuserclient", "options:vhost-server-path=" + sock, "ofport_request=2");
                 d.await(out -> out.equals("up\n"), VSCTL, "get", "Interface", "vhu-c", "link_state");
                 assertTrue(d.ovs(VSCTL, "get", "Interface", "vhu-c", "status").contains("mode=client"));
+                assertTrue(d.log().contains("vHost User device 'vhu-c' created in 'client' mode, using socket '" + sock
+                        + "', IOMMU support enabled"), "vhost-iommu-support reached the registration");
                 roundTrip(d, 1);
                 // Restarting the vhost bundle does not need the VM to restart: the port
                 // reconnects to the guest's socket and traffic resumes.
@@ -210,6 +215,9 @@ class VhostIT {
                 String sa = d.await(out -> stat(out, "tx_packets") >= 4, VSCTL, "get", "Interface", "vhu-b", "statistics");
                 assertTrue(stat(sa, "rx_packets") >= 4, "B sent back what A sent it: " + sa);
             }
+            // The guests' connections are gone: each port goes back to one queue pair, as in Open vSwitch.
+            d.await(out -> count(out, "port: vhu-a") == 1 && count(out, "port: vhu-b") == 1,
+                    "ovs-appctl", "dpif-netdev/pmd-rxq-show");
         }
     }
 

@@ -27,8 +27,11 @@ final class Vhost {
     static final String LIBRARY = "/usr/lib/x86_64-linux-gnu/librte_vhost.so.23";
     static final Linker LINKER = Linker.nativeLinker();
 
-    /** rte_vhost_driver_register flags. */
+    /** rte_vhost_driver_register flags (rte_vhost.h). */
     static final long CLIENT = 1;
+    static final long IOMMU_SUPPORT = 1L << 3;
+    /** Packets come as one mbuf or not at all: the datapath does not take chained mbufs (as OVS). */
+    static final long LINEARBUF_SUPPORT = 1L << 6;
     /** virtio-net features we never offer (checksum and segmentation offloads: packets stay whole). */
     static final long OFFLOADS = (1L << 0) | (1L << 1) | (0xffL << 7);
     /** Virtqueue indexes within a queue pair: the guest receives on 0, transmits on 1. */
@@ -46,6 +49,7 @@ final class Vhost {
     final MethodHandle vringNum;
     final MethodHandle numaNode;
     final MethodHandle negotiatedFeatures;
+    final MethodHandle mtu;
 
     private Vhost(SymbolLookup lib) {
         register = h(lib, "rte_vhost_driver_register", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -62,6 +66,7 @@ final class Vhost {
         vringNum = h(lib, "rte_vhost_get_vring_num", FunctionDescriptor.of(JAVA_SHORT, JAVA_INT));
         numaNode = h(lib, "rte_vhost_get_numa_node", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         negotiatedFeatures = h(lib, "rte_vhost_get_negotiated_features", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        mtu = h(lib, "rte_vhost_get_mtu", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
 
     private static MethodHandle h(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
@@ -94,6 +99,9 @@ final class Vhost {
         void destroyDevice(int vid);
 
         int vringStateChanged(int vid, int queueId, int enable);
+
+        /** The socket connection ended (after destroy_device, if the guest had a device). */
+        void destroyConnection(int vid);
     }
 
     /**
@@ -117,6 +125,10 @@ final class Vhost {
             MethodHandle vringShort = MethodHandles.filterArguments(vring, 1,
                     l.findStatic(Vhost.class, "unsigned", MethodType.methodType(int.class, short.class)));
             ops.set(ADDRESS, 16, LINKER.upcallStub(vringShort, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_SHORT, JAVA_INT), global));
+            // 24 features_changed and 32 new_connection stay NULL, as in Open vSwitch.
+            MethodHandle destroyConnection = l.findVirtual(Callbacks.class, "destroyConnection",
+                    MethodType.methodType(void.class, int.class)).bindTo(callbacks);
+            ops.set(ADDRESS, 40, LINKER.upcallStub(destroyConnection, FunctionDescriptor.ofVoid(JAVA_INT), global));
             return ops;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);

@@ -2,6 +2,7 @@ package org.jvswitch.netdev.vhost;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -44,6 +45,8 @@ final class VhostNetdev implements Netdev {
     private final String type;
     final Path socket;
     private final boolean client;
+    /** Open_vSwitch other_config:vhost-iommu-support, for client ports (as Open vSwitch). */
+    private final boolean iommu;
     private final MbufPool pool;
     private volatile int txRetriesMax;
 
@@ -66,7 +69,8 @@ final class VhostNetdev implements Netdev {
     private long rxBytesGone;
 
     VhostNetdev(Vhost vhost, DpdkEnvironment env, String name, String type, Path socket, boolean client,
-                Map<String, String> options) throws NetdevException {
+                boolean iommu, Map<String, String> options) throws NetdevException {
+        this.iommu = iommu;
         this.vhost = vhost;
         this.env = env;
         this.name = name;
@@ -90,7 +94,8 @@ final class VhostNetdev implements Netdev {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment path = a.allocateFrom(socket.toString());
-            int rc = (int) vhost.register.invokeExact(path, client ? Vhost.CLIENT : 0L);
+            long flags = Vhost.LINEARBUF_SUPPORT | (client ? Vhost.CLIENT : 0L) | (client && iommu ? Vhost.IOMMU_SUPPORT : 0L);
+            int rc = (int) vhost.register.invokeExact(path, flags);
             if (rc != 0) {
                 throw new NetdevException(NetdevException.EINVAL, "vhost-user socket device setup failure for socket " + socket);
             }
@@ -117,7 +122,8 @@ final class VhostNetdev implements Netdev {
                 LOG.warn("{}: could not restrict the permissions of {}: {}", name, socket, e.toString());
             }
         }
-        LOG.info("vHost User device '{}' created in '{}' mode, using socket '{}'", name, client ? "client" : "server", socket);
+        LOG.info("vHost User device '{}' created in '{}' mode, using socket '{}'{}", name, client ? "client" : "server",
+                socket, client && iommu ? ", IOMMU support enabled" : "");
     }
 
     /** A stale socket from an earlier run is removed; anything else at the path is an error, never deleted. */
@@ -213,6 +219,21 @@ final class VhostNetdev implements Netdev {
         java.util.Arrays.fill(enabled, false);
         LOG.info("vHost Device '{}' has been removed", socket);
         notifyChanged();
+    }
+
+    /**
+     * destroy_connection: the guest's socket is gone. As Open vSwitch, the port goes back to one
+     * queue pair until the next guest says how many it has.
+     */
+    void connectionDestroyed() {
+        if (vid >= 0) {
+            LOG.error("Connection on socket '{}' destroyed while vhost device still attached.", socket);
+        }
+        if (rxqCount != 1) {
+            wantedRxqs = 1;
+            reconfigure = true;
+        }
+        LOG.info("vHost Device '{}' connection has been destroyed", socket);
     }
 
     private int numa(int v) {
@@ -327,6 +348,15 @@ final class VhostNetdev implements Netdev {
                 MemorySegment f = a.allocate(JAVA_LONG);
                 if ((int) vhost.negotiatedFeatures.invokeExact(v, f) == 0) {
                     s.put("features", String.format("0x%016x", f.get(JAVA_LONG, 0)));
+                }
+            } catch (Throwable t) {
+                // status is best effort
+            }
+            try (Arena a = Arena.ofConfined()) {
+                // Only when the guest negotiated VIRTIO_NET_F_MTU (QEMU's host_mtu).
+                MemorySegment m = a.allocate(JAVA_SHORT);
+                if ((int) vhost.mtu.invokeExact(v, m) == 0) {
+                    s.put("mtu", Integer.toString(m.get(JAVA_SHORT, 0) & 0xffff));
                 }
             } catch (Throwable t) {
                 // status is best effort

@@ -78,6 +78,22 @@ final class VhostPorts implements Vhost.Callbacks {
     }
 
     @Override
+    public void destroyConnection(int vid) {
+        try {
+            Vhost v = vhost;
+            String path = v == null ? null : v.ifname(vid);
+            VhostNetdev n = path == null ? null : BY_PATH.get(path);
+            if (n == null) {
+                LOG.info("vHost Device '{}' not found", path);
+            } else {
+                n.connectionDestroyed();
+            }
+        } catch (Throwable t) {
+            LOG.error("destroy_connection({}) failed", vid, t);
+        }
+    }
+
+    @Override
     public int vringStateChanged(int vid, int queueId, int enable) {
         try {
             VhostNetdev n = byVid(vid);

@@ -61,10 +61,14 @@ public final class VhostProviders {
         registrations.clear();
     }
 
+    private Map<String, String> otherConfig() {
+        DbRow ovs = db.snapshot().rows("Open_vSwitch").stream().findFirst().orElse(null);
+        return ovs == null ? Map.of() : ovs.getStringMap("other_config");
+    }
+
     /** Open vSwitch's vhost-sock-dir: relative to the run directory; absolute paths and ".." refused. */
     private Path sockDir() throws NetdevException {
-        DbRow ovs = db.snapshot().rows("Open_vSwitch").stream().findFirst().orElse(null);
-        String dir = ovs == null ? null : ovs.getStringMap("other_config").get("vhost-sock-dir");
+        String dir = otherConfig().get("vhost-sock-dir");
         if (dir == null || dir.isBlank()) {
             return rundir;
         }
@@ -109,7 +113,8 @@ public final class VhostProviders {
                 }
                 socket = sockDir().resolve(name);
             }
-            VhostNetdev n = new VhostNetdev(vhost, env, name, type, socket, client, options);
+            boolean iommu = Boolean.parseBoolean(otherConfig().getOrDefault("vhost-iommu-support", "false"));
+            VhostNetdev n = new VhostNetdev(vhost, env, name, type, socket, client, iommu, options);
             VhostPorts.add(n);
             try {
                 n.start();
