@@ -76,6 +76,58 @@ class DpclsTest {
         assertEquals(1, lookups[0], "after ranking it is searched first");
     }
 
+    /**
+     * Subtables are ranked per in_port, as Open vSwitch ranks each in_port's classifier: port 1's
+     * packets hit the dl_src subtable, port 2's the dl_dst one, and after ranking each port finds
+     * its flows in the first subtable it searches.
+     */
+    @Test
+    void rankingIsPerInputPort() {
+        Dpcls cls = new Dpcls();
+        FlowKey dstMask = new FlowKey();
+        dstMask.setInPort(-1);
+        dstMask.setDlDst(-1L);
+        FlowKey srcMask = new FlowKey();
+        srcMask.setInPort(-1);
+        srcMask.setDlSrc(-1L);
+        for (int port = 1; port <= 2; port++) {
+            FlowKey byDst = new FlowKey();
+            byDst.setInPort(port);
+            byDst.setDlDst(0x2);
+            cls.insert(flow(byDst, dstMask, 10 + port));
+            FlowKey bySrc = new FlowKey();
+            bySrc.setInPort(port);
+            bySrc.setDlSrc(0x9);
+            cls.insert(flow(bySrc, srcMask, 20 + port));
+        }
+        FlowKey fromPort1 = new FlowKey();
+        fromPort1.setInPort(1);
+        fromPort1.setDlDst(0x3);
+        fromPort1.setDlSrc(0x9);        // only port 1's dl_src flow
+        FlowKey fromPort2 = new FlowKey();
+        fromPort2.setInPort(2);
+        fromPort2.setDlDst(0x2);
+        fromPort2.setDlSrc(0x7);        // only port 2's dl_dst flow
+        long[] lookups = new long[1];
+        for (int i = 0; i < 5; i++) {
+            assertEquals("21", cls.lookup(fromPort1, lookups).actions.toString());
+            assertEquals("12", cls.lookup(fromPort2, lookups).actions.toString());
+        }
+        assertEquals(5 * 2 + 5 * 1, lookups[0], "before ranking both ports search dl_dst first");
+        cls.rank();
+        lookups[0] = 0;
+        cls.lookup(fromPort1, lookups);
+        assertEquals(1, lookups[0], "port 1 now searches the dl_src subtable first");
+        lookups[0] = 0;
+        cls.lookup(fromPort2, lookups);
+        assertEquals(1, lookups[0], "port 2 still searches the dl_dst subtable first");
+        // A port with no flow of its own uses the shared order.
+        FlowKey fromPort3 = new FlowKey();
+        fromPort3.setInPort(3);
+        assertNull(cls.lookup(fromPort3, lookups));
+        assertEquals(2, cls.order(3).length);
+    }
+
     @Test
     void growsPastManyFlows() {
         Dpcls cls = new Dpcls();
