@@ -19,6 +19,7 @@ final class PacketProcessor {
     private SignatureMatchCache smcCache;
     private final FlowKey[] keys = new FlowKey[DpPacketBatch.MAX];
     private final long[] lookups = new long[1];
+    private final UpcallBudget upcallBudget = new UpcallBudget();
 
     // Per-flow groups of the current batch (Open vSwitch's packet_batch_per_flow).
     private final Megaflow[] groupFlow = new Megaflow[DpPacketBatch.MAX];
@@ -119,6 +120,7 @@ final class PacketProcessor {
         if (hits == 0) {
             return;
         }
+        upcallBudget.hit(clockNanos());
         stats.add(PmdPerfStats.RECV, hits);
         if (port.level == PortClassifier.SIMPLE) {
             stats.add(PmdPerfStats.SIMPLE_HIT, hits);
@@ -219,11 +221,14 @@ final class PacketProcessor {
                     }
                 } else {
                     long u0 = System.nanoTime();
-                    f = dp.upcall(p, key);
-                    long spent = System.nanoTime() - u0;
-                    stats.add(PmdPerfStats.CYCLES_UPCALL, spent);
-                    if (stats.metrics) {
-                        stats.cyclesPerUpcall.add(spent);
+                    if (upcallBudget.allow(u0)) {
+                        f = dp.upcall(p, key);
+                        long spent = System.nanoTime() - u0;
+                        upcallBudget.spent(spent);
+                        stats.add(PmdPerfStats.CYCLES_UPCALL, spent);
+                        if (stats.metrics) {
+                            stats.cyclesPerUpcall.add(spent);
+                        }
                     }
                     if (f == null) {
                         lost++;
@@ -237,6 +242,9 @@ final class PacketProcessor {
             group(f, p, (int) key.w[9] & 0x0fff);
         }
         batch.clear();
+        if (emcHits + smcHits + maskedHits > 0) {
+            upcallBudget.hit(clockNanos());
+        }
         stats.add(PmdPerfStats.RECV, n);
         stats.add(PmdPerfStats.EXACT_HIT, emcHits);
         stats.add(PmdPerfStats.SMC_HIT, smcHits);

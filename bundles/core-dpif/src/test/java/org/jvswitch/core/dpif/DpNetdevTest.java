@@ -146,6 +146,46 @@ class DpNetdevTest {
         assertEquals(14, ((DpNetdev) dp).flowLimitHits.get());
     }
 
+    /**
+     * A storm of new flows whose translations are slow (2 ms each) while an installed flow keeps
+     * forwarding on the same thread: upcalls get about half the time, the misses beyond that are
+     * dropped and counted as lost, and every packet of the installed flow goes through.
+     */
+    @Test
+    void aStormOfNewFlowsCannotStarveInstalledFlows() throws Exception {
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        int pa = dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        AtomicInteger stormUpcalls = new AtomicInteger();
+        dp.setUpcallHandler((packet, key, mask) -> {
+            mask.w[4] = -1L;   // a flow per UDP port
+            if ((key.w[4] & 0xffff) != 1000 && (key.w[4] >>> 16 & 0xffff) != 1000) {
+                stormUpcalls.incrementAndGet();
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return DpActions.builder().output(pb).build();
+        });
+        byte[] installed = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        a.offer(installed);
+        await(() -> b.sent().size() == 1, "the installed flow");
+        int storm = 200;
+        for (int i = 0; i < storm; i++) {
+            a.offer(Frames.udp(0x505400000001L, 0x505400000002L, 2000 + i));
+            a.offer(installed);
+        }
+        await(() -> dp.stats().lost() + stormUpcalls.get() == storm, "every storm packet upcalled or lost");
+        await(() -> b.sent().size() == 1 + storm + stormUpcalls.get(), "the installed flow's packets and the upcalled ones");
+        long sentInstalled = b.sent().stream().filter(f -> java.util.Arrays.equals(f, installed)).count();
+        assertEquals(1 + storm, sentInstalled, "every packet of the installed flow went through");
+        assertTrue(dp.stats().lost() > 0, "misses beyond the budget are dropped and counted");
+        assertTrue(stormUpcalls.get() < storm / 2, "upcalls were bounded: " + stormUpcalls.get());
+    }
+
     @Test
     void floodsCopiesAndPushesVlanOnTheLastOutput() throws Exception {
         QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
