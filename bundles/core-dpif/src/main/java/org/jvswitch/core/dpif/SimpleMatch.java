@@ -94,10 +94,16 @@ final class SimpleMatch {
         }
         int l4;
         if (dlType == FlowKey.ETH_TYPE_IP) {
-            if (len < l3 + 20 || p.getU8(l3 + 9) != 6 || (p.getU16(l3 + 6) & 0x1fff) != 0) {
+            if (len < l3 + 20) {
                 return 0;
             }
-            l4 = l3 + (p.getU8(l3) & 0xf) * 4;
+            // Two 8-byte loads for header length, fragment offset and protocol (was four reads).
+            long w0 = p.getI64(l3);        // version/IHL, TOS, total length, id, flags/fragment
+            long w1 = p.getI64(l3 + 8);    // TTL, protocol, checksum, source
+            if ((w1 >>> 48 & 0xff) != 6 || (w0 & 0x1fff) != 0) {
+                return 0;
+            }
+            l4 = l3 + ((int) (w0 >>> 56) & 0xf) * 4;
         } else if (dlType == FlowKey.ETH_TYPE_IPV6) {
             if (len < l3 + 40 || p.getU8(l3 + 6) != 6) {
                 return 0;
@@ -106,6 +112,7 @@ final class SimpleMatch {
         } else {
             return 0;
         }
-        return len >= l4 + 14 ? p.getU16(l4 + 12) & 0x0fff : 0;
+        // A whole TCP header, as Open vSwitch's parse_tcp_flags and the full extraction ask.
+        return len >= l4 + 20 ? p.getU16(l4 + 12) & 0x0fff : 0;
     }
 }

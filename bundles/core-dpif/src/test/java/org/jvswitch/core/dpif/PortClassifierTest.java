@@ -209,6 +209,53 @@ class PortClassifierTest {
         assertTrue(stats.contains("  miss with success upcall: 2\n"), stats);
     }
 
+    /** The per-port stage reads TCP flags on its own: they must agree with the full extraction's. */
+    @Test
+    void tcpFlagsAgreeWithTheFullExtraction() {
+        byte[] tcp = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        tcp[23] = 6;
+        tcp[46] = 0x50;
+        tcp[47] = 0x12;                                   // SYN|ACK
+        byte[] options = new byte[tcp.length + 4];        // IHL 6: four bytes of IP options
+        System.arraycopy(tcp, 0, options, 0, 34);
+        System.arraycopy(tcp, 34, options, 38, tcp.length - 34);
+        options[14] = 0x46;
+        options[17] = (byte) (tcp[17] + 4);
+        options[51] = 0x11;                               // FIN|ACK, at its shifted place
+        byte[] udp = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+        List<byte[]> frames = new java.util.ArrayList<>(List.of(tcp, options, fragment(tcp, 0x2000),
+                fragment(tcp, 0x0010), udp, tagged(tcp, 0x8100, 5)));
+        for (int cut = 30; cut < tcp.length; cut += 3) {
+            frames.add(java.util.Arrays.copyOf(tcp, cut)); // truncated inside IP or TCP
+        }
+        try (PacketBufferPool pool = new PacketBufferPool("t", 1, 2048)) {
+            for (byte[] f : frames) {
+                DpPacket p = pool.alloc();
+                p.copyFrom(f, 0, f.length);
+                FlowKey all = new FlowKey();
+                all.extract(p, 5);
+                int expected = (int) all.w[9] & 0x0fff;
+                assertEquals(expected, SimpleMatch.tcpFlags(p, all.dlType()), f.length + "-byte frame");
+                p.free();
+            }
+        }
+        assertEquals(0x12, flagsOf(tcp));
+        assertEquals(0x11, flagsOf(options));
+        assertEquals(0, flagsOf(fragment(tcp, 0x0010)), "a later fragment has no TCP header");
+    }
+
+    private static int flagsOf(byte[] f) {
+        try (PacketBufferPool pool = new PacketBufferPool("t", 1, 2048)) {
+            DpPacket p = pool.alloc();
+            p.copyFrom(f, 0, f.length);
+            FlowKey k = new FlowKey();
+            k.extract(p, 5);
+            int flags = SimpleMatch.tcpFlags(p, k.dlType());
+            p.free();
+            return flags;
+        }
+    }
+
     @Test
     void extractionStopsAtTheLevelAsked() {
         byte[] udp = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
