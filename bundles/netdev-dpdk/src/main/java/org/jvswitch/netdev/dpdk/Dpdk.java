@@ -68,6 +68,9 @@ final class Dpdk {
     final MethodHandle mpDisable;
     final MethodHandle devProbe;
     final MethodHandle devRemove;
+    final MethodHandle devReset;
+    final MethodHandle callbackRegister;
+    final MethodHandle callbackUnregister;
     final MethodHandle portByName;
     final MethodHandle devInfo;
     final MethodHandle devConfigure;
@@ -122,6 +125,11 @@ final class Dpdk {
         mpDisable = h("rte_mp_disable", FunctionDescriptor.of(JAVA_BOOLEAN));
         devProbe = h("rte_dev_probe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         devRemove = h("rte_dev_remove", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        devReset = h("rte_eth_dev_reset", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
+        callbackRegister = h("rte_eth_dev_callback_register",
+                FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_INT, ADDRESS, ADDRESS));
+        callbackUnregister = h("rte_eth_dev_callback_unregister",
+                FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_INT, ADDRESS, ADDRESS));
         portByName = h("rte_eth_dev_get_port_by_name", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         devInfo = h("rte_eth_dev_info_get", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         devConfigure = h("rte_eth_dev_configure", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS));

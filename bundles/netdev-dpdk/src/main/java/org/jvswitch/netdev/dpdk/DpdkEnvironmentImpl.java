@@ -38,9 +38,18 @@ final class DpdkEnvironmentImpl implements DpdkEnvironment {
     private final Map<Integer, DpdkNetdev> ports = new TreeMap<>();
     private final ThreadLocal<Boolean> registered = new ThreadLocal<>();
 
+    private final DeviceEvents events;
+
     DpdkEnvironmentImpl(Dpdk dpdk) {
         this.dpdk = dpdk;
         this.version = versionOf(dpdk);
+        this.events = new DeviceEvents(dpdk, this);
+        events.register();
+    }
+
+    /** The environment goes (the bundle stops): no more device events to this generation. */
+    void close() {
+        events.unregister();
     }
 
     static String versionOf(Dpdk dpdk) {

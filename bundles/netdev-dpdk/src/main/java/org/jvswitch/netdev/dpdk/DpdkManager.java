@@ -114,6 +114,7 @@ public final class DpdkManager implements ConfigParticipant {
         }
         DpdkEnvironmentImpl e = env;
         if (e != null) {
+            e.close();
             for (DpdkMempool p : e.mempools()) {
                 LOG.warn("mempool \"{}\" still holds {} mbufs out of {} at stop", p.name(), p.inUse(), p.size());
             }

@@ -63,6 +63,11 @@ final class DpdkNetdev implements Netdev {
     private int wantedMtu = 1500;
     private volatile boolean reconfigureRequired;
     private volatile boolean adminUp = true;
+    /** Device events from DPDK's interrupt thread, acted on by the next reconfigure(). */
+    private volatile boolean resetNeeded;
+    private volatile boolean removedEvent;
+    /** The devargs of a device that was hot-removed, until the port is given a device again. */
+    private String removed;
 
     DpdkNetdev(DpdkEnvironmentImpl env, String name) {
         this.env = env;
@@ -113,6 +118,9 @@ final class DpdkNetdev implements Netdev {
         }
         wantedDevargs = newDevargs;
         wantedPortId = newPort;
+        if (newPort >= 0) {
+            removed = null;
+        }
         wantedNRxq = nRxq;
         wantedRxDesc = rxd;
         wantedTxDesc = txd;
@@ -189,6 +197,23 @@ final class DpdkNetdev implements Netdev {
         return true;
     }
 
+    /**
+     * A device event (DPDK's interrupt thread, through {@link DeviceEvents}): marks the port and
+     * asks the datapath for a reconfiguration, which does the work with no thread using the device.
+     */
+    void deviceEvent(int type) {
+        if (type == DeviceEvents.INTR_RESET) {
+            LOG.info("{}: Device reset requested.", name);
+            resetNeeded = true;
+        } else if (type == DeviceEvents.INTR_RMV) {
+            LOG.warn("{}: device '{}' was removed; the port stops using it", name, devargs);
+            removedEvent = true;
+        } else {
+            return;
+        }
+        reconfigureRequired = true;
+    }
+
     @Override
     public boolean isReconfigureRequired() {
         return reconfigureRequired;
@@ -202,6 +227,34 @@ final class DpdkNetdev implements Netdev {
     @Override
     public synchronized void reconfigure() throws NetdevException {
         reconfigureRequired = false;
+        if (removedEvent) {
+            removedEvent = false;
+            resetNeeded = false;
+            releaseRemovedDevice();
+        }
+        if (removed != null && wantedPortId < 0) {
+            Runnable r = changed;
+            if (r != null) {
+                r.run();
+            }
+            throw new NetdevException(NetdevException.ENODEV, "device '" + removed + "' was removed; add the port"
+                    + " again (ovs-vsctl del-port, add-port) or change its options once the device is back");
+        }
+        if (started && resetNeeded) {
+            // As Open vSwitch: a reset instead of a stop; the configuration below starts it again.
+            // A driver without a reset leaves the device running: it is stopped as usual then.
+            resetNeeded = false;
+            try {
+                int rc = (int) dpdk.devReset.invokeExact((short) portId);
+                if (rc == 0) {
+                    started = false;
+                } else {
+                    LOG.info("{}: rte_eth_dev_reset: {}", name, dpdk.strerror(rc));
+                }
+            } catch (Throwable t) {
+                LOG.warn("{}: rte_eth_dev_reset failed: {}", name, t.toString());
+            }
+        }
         if (started) {
             stopDevice();
         }
@@ -225,6 +278,32 @@ final class DpdkNetdev implements Netdev {
             if (r != null) {
                 r.run();
             }
+        }
+    }
+
+    /**
+     * The device is gone: nothing polls or sends here any more (the datapath calls reconfigure
+     * with the port idle); stop it, close and detach it, give back the mempool, and keep the port
+     * with the reason. The next dpdk-devargs setting attaches a device again.
+     */
+    private void releaseRemovedDevice() {
+        removed = devargs;
+        if (started) {
+            stopDevice();
+        }
+        rxqs = new DpdkRxq[0];
+        txqs = new DpdkTxq[0];
+        if (portId >= 0) {
+            closeDevice();
+        }
+        if (wantedPortId >= 0 && wantedPortId != portId) {
+            detach(wantedPortId, wantedDevargs);
+        }
+        wantedPortId = -1;
+        wantedDevargs = null;
+        if (mempool != null) {
+            mempool.release();
+            mempool = null;
         }
     }
 
@@ -551,6 +630,9 @@ final class DpdkNetdev implements Netdev {
             if (!e.getKey().equals("min_mtu") && !e.getKey().equals("max_mtu")) {
                 s.put(e.getKey(), e.getValue());
             }
+        }
+        if (removed != null) {
+            s.put("removed", removed);
         }
         s.put("n_rxq", Integer.toString(rxqs.length));
         s.put("n_txq", Integer.toString(txqs.length));

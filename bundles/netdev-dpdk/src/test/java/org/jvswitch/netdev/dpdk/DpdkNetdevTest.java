@@ -220,6 +220,68 @@ class DpdkNetdevTest {
         assertFalse(p0.setMtu(20), "an MTU below 68 is refused");
     }
 
+    /** Raises a device event the way a driver does (rte_eth_dev_callback_process, DPDK-internal but exported). */
+    private static void raise(int event, String ethdev) throws Throwable {
+        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+        java.lang.foreign.SymbolLookup eth = java.lang.foreign.SymbolLookup.libraryLookup("librte_ethdev.so.23",
+                java.lang.foreign.Arena.global());
+        java.lang.invoke.MethodHandle allocated = linker.downcallHandle(eth.find("rte_eth_dev_allocated").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+                        java.lang.foreign.ValueLayout.ADDRESS));
+        java.lang.invoke.MethodHandle process = linker.downcallHandle(
+                eth.find("rte_eth_dev_callback_process").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                        java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT,
+                        java.lang.foreign.ValueLayout.ADDRESS));
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment dev = (java.lang.foreign.MemorySegment) allocated.invokeExact(
+                    a.allocateFrom(ethdev));
+            assertFalse(dev.equals(java.lang.foreign.MemorySegment.NULL), ethdev + " is not an ethdev");
+            int rc = (int) process.invokeExact(dev, event, java.lang.foreign.MemorySegment.NULL);
+        }
+    }
+
+    /**
+     * A device hot-removed (the driver raises RTE_ETH_EVENT_INTR_RMV): the port stops using it,
+     * closes and detaches it, gives its mbufs back and keeps the reason, and the switch goes on.
+     * Given the device again, the same port runs again.
+     */
+    @Test
+    void hotRemovedDeviceIsReleasedAndThePortKeepsTheReason() throws Throwable {
+        DpdkNetdev p0 = open("p0", "net_null7");
+        assertEquals(1, p0.nRxq());
+        assertTrue(pump(p0, 32, DpPacketBatch::freeAll) >= 32, "net_null makes packets");
+        raise(DeviceEvents.INTR_RMV, "net_null7");
+        assertTrue(p0.isReconfigureRequired(), "the event asks the datapath for a reconfiguration");
+        NetdevException e = assertThrows(NetdevException.class, p0::reconfigure);
+        assertEquals("device 'net_null7' was removed; add the port again (ovs-vsctl del-port, add-port) or change"
+                + " its options once the device is back", e.getMessage());
+        assertEquals(0, p0.nRxq());
+        assertFalse(p0.carrier());
+        assertEquals("net_null7", p0.status().get("removed"));
+        assertTrue(env.mempools().isEmpty(), "its mbufs went back and its mempool with them");
+        // Detached: another port can attach the same device now.
+        DpdkNetdev p1 = open("p1", "net_null7");
+        p1.destruct();
+        opened.remove(p1);
+        p0.setConfig(Map.of("dpdk-devargs", "net_null7"));
+        p0.reconfigure();
+        assertEquals(1, p0.nRxq());
+        assertNull(p0.status().get("removed"));
+        assertTrue(pump(p0, 32, DpPacketBatch::freeAll) >= 32, "runs again");
+    }
+
+    /** RTE_ETH_EVENT_INTR_RESET, as Open vSwitch: the next reconfiguration resets the device and starts it again. */
+    @Test
+    void resetRequestResetsAndRestartsTheDevice() throws Throwable {
+        DpdkNetdev p0 = open("p0", "net_null8");
+        raise(DeviceEvents.INTR_RESET, "net_null8");
+        assertTrue(p0.isReconfigureRequired());
+        p0.reconfigure();
+        assertEquals(1, p0.nRxq());
+        assertTrue(pump(p0, 32, DpPacketBatch::freeAll) >= 32, "runs after the reset");
+    }
+
     @Test
     void devargsChangeMovesToTheNewDevice() throws Exception {
         DpdkNetdev p0 = open("p0", "net_null0");
