@@ -21,8 +21,18 @@ public final class DpPacket {
     private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /**
+     * All of native memory, for the header reads on the hot path: a constant segment lets the
+     * JIT drop the per-access scope checks that a field-held segment costs (a third of the
+     * per-packet time in a DPDK profile). The packet's own bounds are still checked; the buffer
+     * outlives the packet because pools free their memory only once every buffer is back.
+     */
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
     private MemorySegment region;
     private long base;
+    /** Native address of the buffer ({@code region.address() + base}). */
+    private long address;
     private int capacity;
     private int dataOff;
     private int length;
@@ -54,8 +64,12 @@ public final class DpPacket {
      * @param cookie   the pool's own reference to the buffer (an index, an mbuf address)
      */
     public void bind(MemorySegment region, long base, int capacity, int headroom, PacketPool pool, long cookie) {
+        if (!region.isNative()) {
+            throw new IllegalArgumentException("packet buffers live in native memory");
+        }
         this.region = region;
         this.base = base;
+        this.address = region.address() + base;
         this.capacity = capacity;
         this.dataOff = headroom;
         this.length = 0;
@@ -137,19 +151,27 @@ public final class DpPacket {
         return base + dataOff + off;
     }
 
-    public int getU8(int off) { return region.get(ValueLayout.JAVA_BYTE, at(off, 1)) & 0xff; }
-    public int getU16(int off) { return region.get(BE16, at(off, 2)) & 0xffff; }
-    public int getI32(int off) { return region.get(BE32, at(off, 4)); }
+    /** Native address of the byte at {@code off}, after checking {@code size} bytes are in the packet. */
+    private long abs(int off, int size) {
+        if (off < 0 || off + size > length) {
+            throw new IndexOutOfBoundsException("offset " + off + "+" + size + " beyond packet of " + length);
+        }
+        return address + dataOff + off;
+    }
+
+    public int getU8(int off) { return NATIVE.get(ValueLayout.JAVA_BYTE, abs(off, 1)) & 0xff; }
+    public int getU16(int off) { return NATIVE.get(BE16, abs(off, 2)) & 0xffff; }
+    public int getI32(int off) { return NATIVE.get(BE32, abs(off, 4)); }
     /** Eight bytes at {@code off} in network byte order (several header fields in one load). */
-    public long getI64(int off) { return region.get(BE64, at(off, 8)); }
+    public long getI64(int off) { return NATIVE.get(BE64, abs(off, 8)); }
     /** Reads a 48-bit MAC address at {@code off} into the low bits of a long. */
     public long getMac(int off) {
         if (off >= 0 && off + 8 <= length) {
             // One 8-byte load instead of two (both Ethernet addresses are followed by 2+ bytes).
-            return region.get(BE64, base + dataOff + off) >>> 16;
+            return NATIVE.get(BE64, address + dataOff + off) >>> 16;
         }
-        long a = at(off, 6);
-        return ((long) (region.get(BE16, a) & 0xffff) << 32) | (region.get(BE32, a + 2) & 0xffffffffL);
+        long a = abs(off, 6);
+        return ((long) (NATIVE.get(BE16, a) & 0xffff) << 32) | (NATIVE.get(BE32, a + 2) & 0xffffffffL);
     }
     public void setU8(int off, int v) { region.set(ValueLayout.JAVA_BYTE, at(off, 1), (byte) v); }
     public void setU16(int off, int v) { region.set(BE16, at(off, 2), (short) v); }

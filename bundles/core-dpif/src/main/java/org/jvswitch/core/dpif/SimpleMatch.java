@@ -97,10 +97,14 @@ final class SimpleMatch {
             if (len < l3 + 20) {
                 return 0;
             }
-            // Two 8-byte loads for header length, fragment offset and protocol (was four reads).
-            long w0 = p.getI64(l3);        // version/IHL, TOS, total length, id, flags/fragment
+            // Protocol first (one load settles UDP and the rest), then one load for header length
+            // and fragment offset (was four reads).
             long w1 = p.getI64(l3 + 8);    // TTL, protocol, checksum, source
-            if ((w1 >>> 48 & 0xff) != 6 || (w0 & 0x1fff) != 0) {
+            if ((w1 >>> 48 & 0xff) != 6) {
+                return 0;
+            }
+            long w0 = p.getI64(l3);        // version/IHL, TOS, total length, id, flags/fragment
+            if ((w0 & 0x1fff) != 0) {
                 return 0;
             }
             l4 = l3 + ((int) (w0 >>> 56) & 0xf) * 4;
