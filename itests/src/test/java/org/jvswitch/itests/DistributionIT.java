@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import org.jvswitch.itests.Dist.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,26 +28,11 @@ class DistributionIT {
     private static final Path DIST = Path.of(System.getProperty("jvswitch.dist", "../runtime/target/jvswitch"));
     private static Path var;
 
-    record Result(int rc, String out, String err) {
-    }
-
     static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("JVSWITCH_VAR", var.toString());
-        pb.environment().put("OVS_RUNDIR", var.resolve("run").toString());
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("out", ".txt");
-        Path err = Files.createTempFile("err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+        Map<String, String> all = new java.util.HashMap<>(Map.of("JVSWITCH_VAR", var.toString(),
+                "OVS_RUNDIR", var.resolve("run").toString()));
+        all.putAll(env);
+        return Dist.exec(all, cmd);
     }
 
     static Result jvswitch(String... args) throws Exception {

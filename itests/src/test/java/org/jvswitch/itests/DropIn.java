@@ -2,7 +2,6 @@ package org.jvswitch.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +21,6 @@ import java.util.concurrent.TimeUnit;
 final class DropIn implements AutoCloseable {
     static final Path DIST = Path.of(System.getProperty("jvswitch.dist", "../runtime/target/jvswitch"));
     private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
-
-    record Result(int rc, String out, String err) {
-        @Override
-        public String toString() {
-            return "rc=" + rc + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
     final Path dir;
     final Path serverPid;
@@ -55,47 +47,34 @@ final class DropIn implements AutoCloseable {
         }
     }
 
-    static Result ok(Result r) {
+    static Dist.Result ok(Dist.Result r) {
         assertEquals(0, r.rc(), r::toString);
         return r;
     }
 
-    Result run(List<String> cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(Map.of("JVSWITCH_VAR", dir.resolve("var").toString(),
-                "OVS_RUNDIR", dir.resolve("run").toString(), "OVS_LOGDIR", dir.resolve("log").toString()));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));
-        Process p = pb.start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+    Dist.Result run(List<String> cmd) throws IOException, InterruptedException {
+        return Dist.exec(Map.of("JVSWITCH_VAR", dir.resolve("var").toString(), "OVS_RUNDIR", dir.resolve("run").toString(),
+                "OVS_LOGDIR", dir.resolve("log").toString()), cmd);
     }
 
-    Result run(String... cmd) throws IOException, InterruptedException {
+    Dist.Result run(String... cmd) throws IOException, InterruptedException {
         return run(List.of(cmd));
     }
 
     /** ovs-vsctl against ovsdb-server, waiting for the switch (no --no-wait) unless told. */
-    Result vsctl(String... args) throws Exception {
+    Dist.Result vsctl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dir.resolve("db.sock"), "--timeout=30"));
         cmd.addAll(List.of(args));
         return run(cmd);
     }
 
-    Result appctl(String... args) throws Exception {
+    Dist.Result appctl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ovs-appctl", "-t", ctl.toString()));
         cmd.addAll(List.of(args));
         return run(cmd);
     }
 
-    Result startOvsdbServer() throws Exception {
+    Dist.Result startOvsdbServer() throws Exception {
         return run("/usr/sbin/ovsdb-server", dir.resolve("conf.db").toString(),
                 "--remote=punix:" + dir.resolve("db.sock"), "--unixctl=" + dir.resolve("ovsdb-server.ctl"),
                 "--pidfile=" + serverPid, "--log-file=" + dir.resolve("ovsdb-server.log"),
@@ -103,7 +82,7 @@ final class DropIn implements AutoCloseable {
     }
 
     /** bin/ovs-vswitchd as Open vSwitch's ovs-ctl starts ovs-vswitchd, plus {@code extra}. */
-    Result startSwitch(String... extra) throws Exception {
+    Dist.Result startSwitch(String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/ovs-vswitchd").toString(),
                 "unix:" + dir.resolve("db.sock"), "--pidfile=" + switchPid, "--unixctl=" + ctl, "--detach",
                 "--log-file=" + log, "--no-chdir"));

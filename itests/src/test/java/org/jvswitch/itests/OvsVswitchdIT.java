@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import org.jvswitch.itests.DropIn.Result;
+import org.jvswitch.itests.Dist.Result;
 import org.junit.jupiter.api.Test;
 
 /**

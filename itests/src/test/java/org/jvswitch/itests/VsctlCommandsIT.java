@@ -67,7 +67,7 @@ class VsctlCommandsIT {
         return new Layout() {
             @Override
             public R vsctl(String... args) throws Exception {
-                DropIn.Result r = d.vsctl(args);
+                Dist.Result r = d.vsctl(args);
                 return new R(r.rc(), r.out(), r.err());
             }
 
