@@ -9,7 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,8 +68,13 @@ final class JsonRpcConnection {
     private final Selector writable;
     private final String name;
     private final Limits limits;
-    private final LinkedBlockingQueue<byte[]> output = new LinkedBlockingQueue<>();
-    /** Held while writing to the channel: by the writer thread, or by the reader for a direct reply. */
+    /** Messages waiting for the writer; a partly written one goes back to the head. */
+    private final LinkedBlockingDeque<byte[]> output = new LinkedBlockingDeque<>();
+    /**
+     * Orders writes and queueing. On a socket it is held only around non-blocking writes (never
+     * while waiting for room), so any thread may take it; on a blocking stream, by the writer
+     * and by the reader for a direct reply.
+     */
     private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile Thread reader;
     private final AtomicLong backlog = new AtomicLong();
@@ -157,22 +162,41 @@ final class JsonRpcConnection {
         if (closed.get()) {
             return;
         }
-        if ((socket != null || Thread.currentThread() == reader) && backlog.get() == 0 && writeLock.tryLock()) {
+        if (socket != null) {
+            // Under the lock: the queue's order is the order of sends, and a message is written
+            // directly only when nothing is queued (backlog counts queued bytes until written).
+            writeLock.lock();
             try {
-                // backlog counts queued bytes until they are written: zero means nothing is ahead of us.
-                if (backlog.get() == 0 && !closed.get()) {
+                if (closed.get()) {
+                    return;
+                }
+                byte[] rest = bytes;
+                if (backlog.get() == 0) {
                     ByteBuffer b = ByteBuffer.wrap(bytes);
-                    if (socket != null) {
-                        socket.write(b);
-                        if (b.hasRemaining()) {
-                            // The kernel's buffer is full: the rest waits for the writer, ahead of anything later.
-                            byte[] rest = new byte[b.remaining()];
-                            b.get(rest);
-                            enqueue(rest);
-                        }
-                    } else {
-                        writeFully(b);
+                    socket.write(b);
+                    if (!b.hasRemaining()) {
+                        return;
                     }
+                    // The kernel's buffer is full: the rest waits for the writer.
+                    rest = new byte[b.remaining()];
+                    b.get(rest);
+                }
+                enqueue(rest);
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    LOG.debug("{}: send error: {}", name, e.toString());
+                }
+                close();
+            } finally {
+                writeLock.unlock();
+            }
+            return;
+        }
+        if (Thread.currentThread() == reader && backlog.get() == 0 && writeLock.tryLock()) {
+            try {
+                // The reader's own reply on a blocking stream, with nothing queued before it.
+                if (backlog.get() == 0 && !closed.get()) {
+                    writeFully(ByteBuffer.wrap(bytes));
                     return;
                 }
             } catch (IOException e) {
@@ -334,42 +358,68 @@ final class JsonRpcConnection {
         return true;
     }
 
-    /** Writes a batch of messages in one go; false once the close marker is reached. */
+    /** Writes a batch of queued messages; false once the close marker is reached. */
     private boolean write(List<byte[]> batch) throws IOException {
-        ByteBuffer[] buffers = new ByteBuffer[batch.size()];
-        int n = 0;
-        long bytes = 0;
-        boolean more = true;
-        for (byte[] b : batch) {
-            if (b == CLOSE) {
-                more = false;
-                break;
-            }
-            buffers[n++] = ByteBuffer.wrap(b);
-            bytes += b.length;
+        int n = batch.indexOf(CLOSE);
+        boolean more = n < 0;
+        if (more) {
+            n = batch.size();
         }
+        if (socket == null) {
+            long bytes = 0;
+            writeLock.lock();
+            try {
+                for (int i = 0; i < n; i++) {
+                    writeFully(ByteBuffer.wrap(batch.get(i)));
+                    bytes += batch.get(i).length;
+                }
+                backlog.addAndGet(-bytes);
+            } finally {
+                writeLock.unlock();
+            }
+            return more;
+        }
+        boolean full = false;
         writeLock.lock();
         try {
-            for (int i = 0; i < n; i++) {
-                writeFully(buffers[i]);
+            long written = 0;
+            for (int i = 0; i < n && !full; i++) {
+                ByteBuffer b = ByteBuffer.wrap(batch.get(i));
+                written += socket.write(b);
+                if (b.hasRemaining()) {
+                    // The kernel's buffer is full: what is left goes back to the head, in order, and
+                    // the lock is let go while waiting for room.
+                    if (!more) {
+                        output.addFirst(CLOSE);
+                        more = true;
+                    }
+                    for (int j = n - 1; j > i; j--) {
+                        output.addFirst(batch.get(j));
+                    }
+                    byte[] rest = new byte[b.remaining()];
+                    b.get(rest);
+                    output.addFirst(rest);
+                    full = true;
+                }
             }
-            backlog.addAndGet(-bytes);
+            backlog.addAndGet(-written);
         } finally {
             writeLock.unlock();
+        }
+        if (full) {
+            writable.select(1000);
+            writable.selectedKeys().clear();
+            if (!socket.isOpen()) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
         }
         return more;
     }
 
-    /** Writes all of {@code b}; on a non-blocking socket, waits for room when the kernel's buffer is full. */
+    /** Writes all of {@code b} to a blocking stream. */
     private void writeFully(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
-            if (channel.write(b) == 0 && socket != null) {
-                writable.select(1000);
-                writable.selectedKeys().clear();
-                if (!socket.isOpen()) {
-                    throw new java.nio.channels.ClosedChannelException();
-                }
-            }
+            channel.write(b);
         }
     }
 

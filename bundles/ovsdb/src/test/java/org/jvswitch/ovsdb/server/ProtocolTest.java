@@ -196,6 +196,51 @@ class ProtocolTest {
         assertNull(u.next(Duration.ofMillis(1000)));
     }
 
+    /**
+     * A client that does not read while a 2 MB monitor reply and a hundred updates are sent to it
+     * from two threads: the kernel's buffer fills, writes are partial, the rest waits in the
+     * queue. When it reads at last, every message is whole and in order: the reply, then the
+     * updates in commit order.
+     */
+    @Test
+    void aSlowReaderGetsWholeMessagesInOrder() throws Exception {
+        List<java.util.UUID> rows = new ArrayList<>();
+        for (int batch = 0; batch < 10; batch++) {
+            org.jvswitch.api.ovsdb.DbTransaction t = f.db.begin();
+            for (int i = 0; i < 300; i++) {
+                rows.add(t.insert("QoS", java.util.Map.of("type", "q" + batch + "-" + i,
+                        "external_ids", java.util.Map.of("filler", "x".repeat(600)))));
+            }
+            t.commit();
+        }
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            c.connect(java.net.UnixDomainSocketAddress.of(f.socket));
+            c.write(java.nio.ByteBuffer.wrap(("{\"id\":1,\"method\":\"monitor\",\"params\":[\"Open_vSwitch\",null,"
+                    + "{\"QoS\":{\"columns\":[\"type\",\"external_ids\"]}}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Thread.sleep(300);   // the server writes what the kernel takes and queues the rest
+            for (int i = 0; i < 100; i++) {
+                org.jvswitch.api.ovsdb.DbTransaction t = f.db.begin();
+                t.update("QoS", rows.get(i), java.util.Map.of("type", "updated-" + i));
+                t.commit();
+            }
+            try (com.fasterxml.jackson.core.JsonParser p = RawClient.JSON.createParser(
+                    java.nio.channels.Channels.newInputStream(c))) {
+                p.nextToken();
+                JsonNode reply = RawClient.JSON.readTree(p);
+                assertEquals(1, reply.get("id").asInt(), "the reply first");
+                assertEquals(3000, reply.get("result").get("QoS").size());
+                for (int i = 0; i < 100; i++) {
+                    p.nextToken();
+                    JsonNode update = RawClient.JSON.readTree(p);
+                    assertEquals("update", update.get("method").asText(), update.toString());
+                    JsonNode row = update.at("/params/1/QoS/" + rows.get(i));
+                    assertEquals("updated-" + i, row.at("/new/type").asText(), "update " + i + " in commit order");
+                }
+            }
+        }
+    }
+
     @Test
     void updatesGoOutBeforeTheReplyThatCausedThem() throws Exception {
         RawClient c = unix();
