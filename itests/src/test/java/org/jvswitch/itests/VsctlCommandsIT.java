@@ -23,12 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ovsdb-server's).
  */
 class VsctlCommandsIT {
-    record R(int rc, String out, String err) {
-    }
-
     /** One of the two layouts, with ovs-vsctl pointed at its database. */
     interface Layout extends AutoCloseable {
-        R vsctl(String... args) throws Exception;
+        Dist.Result vsctl(String... args) throws Exception;
 
         /** The database, as ovsdb-client names it. */
         String db();
@@ -39,11 +36,10 @@ class VsctlCommandsIT {
             Dist d = Dist.start("jvs-vsctl");
             return new Layout() {
                 @Override
-                public R vsctl(String... args) throws Exception {
+                public Dist.Result vsctl(String... args) throws Exception {
                     List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=30"));
                     cmd.addAll(List.of(args));
-                    Dist.Result r = d.run(cmd.toArray(new String[0]));
-                    return new R(r.rc(), r.out(), r.err());
+                    return d.run(cmd.toArray(new String[0]));
                 }
 
                 @Override
@@ -66,9 +62,8 @@ class VsctlCommandsIT {
         }
         return new Layout() {
             @Override
-            public R vsctl(String... args) throws Exception {
-                Dist.Result r = d.vsctl(args);
-                return new R(r.rc(), r.out(), r.err());
+            public Dist.Result vsctl(String... args) throws Exception {
+                return d.vsctl(args);
             }
 
             @Override
@@ -84,13 +79,13 @@ class VsctlCommandsIT {
     }
 
     private static void ok(Layout l, String out, String... args) throws Exception {
-        R r = l.vsctl(args);
-        assertEquals(new R(0, out, ""), r, String.join(" ", args));
+        Dist.Result r = l.vsctl(args);
+        assertEquals(new Dist.Result(0, out, ""), r, String.join(" ", args));
     }
 
     private static void fails(Layout l, int rc, String err, String... args) throws Exception {
-        R r = l.vsctl(args);
-        assertEquals(new R(rc, "", err), r, String.join(" ", args));
+        Dist.Result r = l.vsctl(args);
+        assertEquals(new Dist.Result(rc, "", err), r, String.join(" ", args));
     }
 
     @ParameterizedTest
@@ -141,17 +136,17 @@ class VsctlCommandsIT {
             ok(l, "[]\n{}\n", "get", "Bridge", "br0", "flood_vlans", "other_config");
             ok(l, "name                : p1\ntype                : dummy\n", "--columns=name,type", "find", "Interface",
                     "type=dummy");
-            R list = l.vsctl("list", "Open_vSwitch");
+            Dist.Result list = l.vsctl("list", "Open_vSwitch");
             assertTrue(list.rc() == 0 && list.out().contains("\nbridges             : [")
                     && list.out().contains("\ncur_cfg             : "), list.toString());
-            R created = l.vsctl("create", "Queue", "dscp=5");
+            Dist.Result created = l.vsctl("create", "Queue", "dscp=5");
             assertEquals(0, created.rc(), created.toString());
             String queue = UUID.fromString(created.out().strip()).toString();
             ok(l, "5\n", "get", "Queue", queue, "dscp");
             ok(l, "", "destroy", "Queue", queue);
             fails(l, 1, "ovs-vsctl: no row \"" + queue + "\" in table Queue\n", "destroy", "Queue", queue);
 
-            R show = l.vsctl("show");
+            Dist.Result show = l.vsctl("show");
             assertTrue(show.rc() == 0 && show.out().contains("\n    Bridge br0\n")
                     && show.out().contains("        Port p1\n            Interface p1\n                type: dummy\n"
                             + "                options: {n_rxq=\"4\"}\n"), show.toString());

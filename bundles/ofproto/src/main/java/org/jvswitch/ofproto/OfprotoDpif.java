@@ -408,12 +408,9 @@ final class OfprotoDpif implements Ofproto {
             mask.setInPort(-1);
             Xlate x = new Xlate(in, f.key(), mask);
             x.dry = true;
-            if (in.dropsInput()) {
-                // Decided by the port's configuration, which a table change does not touch.
-            } else if (failOpen) {
-                x.run(java.util.List.of(new OfAction.Output(OfAction.NORMAL)));
-            } else {
-                x.lookup(0);
+            if (!in.dropsInput()) {
+                // (A dropping port is decided by its configuration, which a table change does not touch.)
+                decide(x);
             }
             DpActions now = in.dropsInput() ? DpActions.DROP : x.b.build();
             boolean covered = true;
@@ -479,32 +476,38 @@ final class OfprotoDpif implements Ofproto {
     }
 
     /**
-     * What each userspace(controller) action a translation emitted sends, by its cookie's low bits
-     * (ids handed out under {@code pinIds}' lock, so two translations never share one).
+     * What each userspace(controller) action a translation emitted sends, by its cookie's low bits:
+     * the spec's number, handed out once per distinct spec (computeIfAbsent is atomic per key, the
+     * counter across keys, so two translations never share one; no lock on the upcall path).
      */
-    private final Map<PinKey, Integer> pinIds = new java.util.HashMap<>();
+    private final Map<PacketInSpec, Integer> pinIds = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, PacketInSpec> pinSpecs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger pinNext = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** A packet-in's identity: reason, table, rule cookie and pipeline words (by content). */
-    private record PinKey(int reason, int tableId, long cookie, java.util.List<Long> pipeline) {
-    }
     /** Userspace cookies of controller actions carry this tag above the spec's number. */
     static final long CONTROLLER_COOKIE = 0x4f46L << 48;
 
+    /** A packet-in's reason, table, rule cookie and pipeline words; equal by content. */
     private record PacketInSpec(int reason, int tableId, long cookie, long[] pipeline) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PacketInSpec p && p.reason == reason && p.tableId == tableId && p.cookie == cookie
+                    && java.util.Arrays.equals(p.pipeline, pipeline);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((reason * 31 + tableId) * 31 + Long.hashCode(cookie)) * 31 + java.util.Arrays.hashCode(pipeline);
+        }
     }
 
     /** The userspace cookie for a packet-in with these fields, registering it the first time. */
     private long pinCookie(int reason, int tableId, long ruleCookie, long[] pipeline) {
-        PinKey key = new PinKey(reason, tableId, ruleCookie, java.util.Arrays.stream(pipeline).boxed().toList());
-        int id;
-        synchronized (pinIds) {
-            id = pinIds.computeIfAbsent(key, k -> {
-                int n = pinIds.size();
-                pinSpecs.put(n, new PacketInSpec(reason, tableId, ruleCookie, pipeline));
-                return n;
-            });
-        }
+        int id = pinIds.computeIfAbsent(new PacketInSpec(reason, tableId, ruleCookie, pipeline), spec -> {
+            int n = pinNext.getAndIncrement();
+            pinSpecs.put(n, spec);
+            return n;
+        });
         return CONTROLLER_COOKIE | id;
     }
 
@@ -572,11 +575,7 @@ final class OfprotoDpif implements Ofproto {
             return DpActions.DROP;            // port down or no-receive (OFPPC_PORT_DOWN, OFPPC_NO_RECV)
         }
         Xlate x = new Xlate(in, key, mask);
-        if (failOpen) {
-            x.run(java.util.List.of(new OfAction.Output(OfAction.NORMAL)));
-        } else {
-            x.lookup(0);
-        }
+        decide(x);
         DpActions actions = x.b.build();
         FlowKey masked = new FlowKey();
         masked.setMasked(key, mask);
@@ -584,6 +583,21 @@ final class OfprotoDpif implements Ofproto {
         m.copyFrom(mask);
         decisions.put(new FlowId(masked, m), new Decision(x.rules, System.currentTimeMillis(), x.fins));
         return actions;
+    }
+
+    private static final java.util.List<OfAction> NORMAL_ONLY = java.util.List.of(new OfAction.Output(OfAction.NORMAL));
+
+    /**
+     * Runs the pipeline on a translation: NORMAL alone while fail-open (standalone, no controller
+     * connected), else the tables from table 0. The one decision the upcall, the revalidator and
+     * ofproto/trace share, so that trace shows what the datapath gets.
+     */
+    private void decide(Xlate x) {
+        if (failOpen) {
+            x.run(NORMAL_ONLY);
+        } else {
+            x.lookup(0);
+        }
     }
 
     /**
@@ -610,7 +624,7 @@ final class OfprotoDpif implements Ofproto {
         System.arraycopy(v, FlowKey.WORDS, x.flow, FlowKey.WORDS, OfField.WORDS - FlowKey.WORDS);
         TraceNode bridge = new TraceNode(TraceNode.Type.BRIDGE, "bridge(\"" + name + "\")");
         x.trace = bridge.subs;
-        x.lookup(0);
+        decide(x);
         StringBuilder out = new StringBuilder("Flow: ").append(org.jvswitch.ofproto.ofp.OfFormat.flow(v)).append('\n');
         TraceNode.print(out, java.util.List.of(bridge), 0);
         out.append("\nFinal flow: ");

@@ -428,6 +428,19 @@ class ControllerTest {
                 assertTrue(seen.contains("OFPT_FEATURES_REQUEST (OF1.3)"), seen);
                 assertTrue(seen.contains("OFPT_FEATURES_REPLY (OF1.3)") && seen.contains("n_tables:254"), seen);
             }
+            // What a snoop client sends is ignored, as Open vSwitch never reads its monitors: a
+            // flow_mod there changes nothing (and its barrier is never answered).
+            Process add = new ProcessBuilder("ovs-ofctl", "--timeout=2", "add-flow", "unix:" + rundir.resolve("br0.snoop"),
+                    "priority=4321,actions=drop").redirectErrorStream(true).redirectOutput(rundir.resolve("add.txt").toFile())
+                    .start();
+            assertTrue(add.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "ovs-ofctl ends by its own timeout");
+            assertTrue(add.exitValue() != 0, "no barrier reply on a snoop connection");
+            Process dump = new ProcessBuilder("ovs-ofctl", "dump-flows", "unix:" + rundir.resolve("br0.mgmt"))
+                    .redirectErrorStream(true).redirectOutput(rundir.resolve("dump.txt").toFile()).start();
+            assertTrue(dump.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            String flows = java.nio.file.Files.readString(rundir.resolve("dump.txt"));
+            assertEquals(0, dump.exitValue(), flows);
+            assertTrue(!flows.contains("priority=4321"), "the snoop client's flow_mod was ignored: " + flows);
         } finally {
             snoop.destroy();
             snoop.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);

@@ -34,13 +34,11 @@ final class RecordingDpif implements Dpif {
     @Override public List<DpifPort> ports() { return ports; }
     @Override public void setUpcallHandler(UpcallHandler h) { handler = h; }
     @Override public void flowFlush() { flushes++; }
-    /** Datapath flows a test installs by hand; flowDel removes from here and records it. */
+    /** Datapath flows a test installs by hand; flowDel removes from here. */
     final List<DpifFlow> flows = new ArrayList<>();
-    final List<FlowKey> deleted = new ArrayList<>();
 
     @Override
     public synchronized boolean flowDel(FlowKey maskedKey, FlowKey mask) {
-        deleted.add(maskedKey);
         return flows.removeIf(f -> f.key().equals(maskedKey) && f.mask().equals(mask));
     }
 

@@ -62,7 +62,7 @@ final class Meter {
             int kept = 0;
             long keptBytes = 0;
             for (int i = 0; i < count; i++) {
-                long cost = (pktps ? 1L : 8L * pkts[i].length()) * 1_000_000L;
+                long cost = cost(pkts[i]);
                 if (left >= cost) {
                     left -= cost;
                     kept++;
@@ -82,11 +82,16 @@ final class Meter {
         }
     }
 
+    /** A packet's tokens: one packet or its bits, in micro-units. */
+    private long cost(org.jvswitch.api.packet.DpPacket p) {
+        return (pktps ? 1L : 8L * p.length()) * 1_000_000L;
+    }
+
     /** Keeps, in order, the packets that fit in {@code tokens} (as {@link #admit} decided); frees the rest. */
     private void compact(org.jvswitch.api.packet.DpPacket[] pkts, int count, long tokens) {
         int kept = 0;
         for (int i = 0; i < count; i++) {
-            long cost = (pktps ? 1L : 8L * pkts[i].length()) * 1_000_000L;
+            long cost = cost(pkts[i]);
             if (tokens >= cost) {
                 tokens -= cost;
                 pkts[kept++] = pkts[i];

@@ -288,23 +288,8 @@ final class DpdkNetdev implements Netdev {
      */
     private void releaseRemovedDevice() {
         removed = devargs;
-        if (started) {
-            stopDevice();
-        }
-        rxqs = new DpdkRxq[0];
-        txqs = new DpdkTxq[0];
-        if (portId >= 0) {
-            closeDevice();
-        }
-        if (wantedPortId >= 0 && wantedPortId != portId) {
-            detach(wantedPortId, wantedDevargs);
-        }
-        wantedPortId = -1;
+        destruct();
         wantedDevargs = null;
-        if (mempool != null) {
-            mempool.release();
-            mempool = null;
-        }
     }
 
     private void readInfo() throws NetdevException {

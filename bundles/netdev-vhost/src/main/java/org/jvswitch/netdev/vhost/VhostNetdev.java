@@ -192,10 +192,7 @@ final class VhostNetdev implements Netdev {
         }
         int qp = Math.max(1, Math.min(MAX_QUEUES, vrings / 2));
         queuePairs = qp;
-        if (qp != rxqCount) {
-            wantedRxqs = qp;
-            reconfigure = true;
-        }
+        wantQueuePairs(qp);
         vid = newVid;
         LOG.info("vHost Device '{}' has been added on numa node {}", socket, numa(newVid));
         notifyChanged();
@@ -221,6 +218,14 @@ final class VhostNetdev implements Netdev {
         notifyChanged();
     }
 
+    /** Asks the datapath for {@code qp} rx queues if the port has another number. */
+    private void wantQueuePairs(int qp) {
+        if (qp != rxqCount) {
+            wantedRxqs = qp;
+            reconfigure = true;
+        }
+    }
+
     /**
      * destroy_connection: the guest's socket is gone. As Open vSwitch, the port goes back to one
      * queue pair until the next guest says how many it has.
@@ -229,10 +234,7 @@ final class VhostNetdev implements Netdev {
         if (vid >= 0) {
             LOG.error("Connection on socket '{}' destroyed while vhost device still attached.", socket);
         }
-        if (rxqCount != 1) {
-            wantedRxqs = 1;
-            reconfigure = true;
-        }
+        wantQueuePairs(1);
         LOG.info("vHost Device '{}' connection has been destroyed", socket);
     }
 
@@ -349,10 +351,6 @@ final class VhostNetdev implements Netdev {
                 if ((int) vhost.negotiatedFeatures.invokeExact(v, f) == 0) {
                     s.put("features", String.format("0x%016x", f.get(JAVA_LONG, 0)));
                 }
-            } catch (Throwable t) {
-                // status is best effort
-            }
-            try (Arena a = Arena.ofConfined()) {
                 // Only when the guest negotiated VIRTIO_NET_F_MTU (QEMU's host_mtu).
                 MemorySegment m = a.allocate(JAVA_SHORT);
                 if ((int) vhost.mtu.invokeExact(v, m) == 0) {

@@ -80,11 +80,9 @@ final class VhostPorts implements Vhost.Callbacks {
     @Override
     public void destroyConnection(int vid) {
         try {
-            Vhost v = vhost;
-            String path = v == null ? null : v.ifname(vid);
-            VhostNetdev n = path == null ? null : BY_PATH.get(path);
+            VhostNetdev n = byVid(vid);
             if (n == null) {
-                LOG.info("vHost Device '{}' not found", path);
+                LOG.info("vHost Device {} not found", vid);
             } else {
                 n.connectionDestroyed();
             }

@@ -280,14 +280,13 @@ final class GroupCodec {
     }
 
     /** ofp13_group_stats with a counter per bucket; {@code refs} flows send to the group. */
-    static byte[] stats(OfGroups.Group g, int refs, long createdNanos) {
+    static byte[] stats(OfGroups.Group g, int refs) {
         int len = 40 + 16 * g.buckets().size();
         ByteBuffer b = ByteBuffer.allocate(len);
         b.putShort((short) len).putShort((short) 0).putInt(g.id());
         b.putInt(refs).putInt(0);
         b.putLong(g.counters().packets()).putLong(g.counters().bytes());
-        long ns = Math.max(0, System.nanoTime() - createdNanos);
-        b.putInt((int) (ns / 1_000_000_000L)).putInt((int) (ns % 1_000_000_000L));
+        OfpCodec.putDuration(b, g.createdNanos());
         for (OfGroups.Bucket bk : g.buckets()) {
             b.putLong(bk.counters().packets()).putLong(bk.counters().bytes());
         }

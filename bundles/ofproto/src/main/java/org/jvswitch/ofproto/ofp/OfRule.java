@@ -90,8 +90,12 @@ public final class OfRule {
         if (hardExpired(nowNanos)) {
             return true;
         }
-        long last = Math.max(createdNanos, counters.usedNanos());
-        return idleTimeout > 0 && nowNanos - last >= idleTimeout * 1_000_000_000L;
+        return idleTimeout > 0 && nowNanos - lastUsedNanos() >= idleTimeout * 1_000_000_000L;
+    }
+
+    /** When a packet last matched the rule, or when it was added if none has. */
+    public long lastUsedNanos() {
+        return Math.max(createdNanos, counters.usedNanos());
     }
 
     /** True once the rule has outlived its hard_timeout as of {@code nowNanos}. */

@@ -185,6 +185,12 @@ public final class OfpCodec {
         }
     }
 
+    /** duration_sec and duration_nsec since {@code sinceNanos}, in whole milliseconds as Open vSwitch keeps them. */
+    static void putDuration(ByteBuffer b, long sinceNanos) {
+        long ms = Math.max(0, System.nanoTime() - sinceNanos) / 1_000_000L;
+        b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
+    }
+
     public static void pad(ByteBuffer b, int n) {
         for (int i = 0; i < n; i++) {
             b.put((byte) 0);

@@ -146,6 +146,9 @@ public final class OfpListener implements AutoCloseable {
             }
             String name = sw.name() + "<->" + label + "#" + count.incrementAndGet();
             OfpSession session = new OfpSession(sw, primary, mgr);
+            if (snoop) {
+                session.listenOnly();
+            }
             OfpConnection c = new OfpConnection(name, ch, session, probeMillis);
             connections.add(c);
             boolean snooper = snoop;

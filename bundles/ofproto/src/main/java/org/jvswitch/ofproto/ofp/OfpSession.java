@@ -81,6 +81,16 @@ public final class OfpSession {
         this.tables = t != null ? t : new OfTables(() -> { });
     }
 
+    /**
+     * A snoop connection: after version negotiation everything it sends is ignored, as Open
+     * vSwitch never reads its monitor connections (it only copies traffic to them).
+     */
+    void listenOnly() {
+        listenOnly = true;
+    }
+
+    private boolean listenOnly;
+
     /** Defers publishing flow table changes until {@link #releaseTables} (one read's worth of messages). */
     void holdTables() {
         tables.hold();
@@ -114,6 +124,9 @@ public final class OfpSession {
         }
         if (version == 0) {
             negotiate(m, out);
+            return out;
+        }
+        if (listenOnly) {
             return out;
         }
         int v = OfpCodec.version(m);
@@ -786,7 +799,7 @@ public final class OfpSession {
             }
         }
         b.putInt(mt.id()).putShort((short) len).put(new byte[6]).putInt(flows).putLong(st[0]).putLong(st[1]);
-        putDuration(b, mt.createdNanos());
+        OfpCodec.putDuration(b, mt.createdNanos());
         // The datapath drops at the lowest band; that band has the drops.
         OfMeters.Band low = mt.bands().stream().min((x, y) -> Integer.compareUnsigned(x.rate(), y.rate())).orElseThrow();
         for (OfMeters.Band band : mt.bands()) {
@@ -876,7 +889,7 @@ public final class OfpSession {
                 refs++;
             }
         }
-        return GroupCodec.stats(g, refs, g.createdNanos());
+        return GroupCodec.stats(g, refs);
     }
 
     /** The statistics ({@code stats}) or descriptions of group {@code id}, or of all. */
@@ -1338,7 +1351,7 @@ public final class OfpSession {
         if (v14()) {
             ByteBuffer b = ByteBuffer.allocate(120);
             b.putShort((short) 120).putShort((short) 0).putInt(Ofp.port13(p.ofport()));
-            putDuration(b, p.addedNanos());
+            OfpCodec.putDuration(b, p.addedNanos());
             b.putLong(s.rxPackets()).putLong(s.txPackets()).putLong(s.rxBytes()).putLong(s.txBytes());
             b.putLong(s.rxDropped()).putLong(s.txDropped()).putLong(s.rxErrors()).putLong(s.txErrors());
             b.putShort((short) 0).putShort((short) 40).putInt(0);   // OFPPSPT_ETHERNET
@@ -1358,16 +1371,12 @@ public final class OfpSession {
         // rx_frame_err, rx_over_err, rx_crc_err, collisions: not counted by netdevs (all-ones = unavailable).
         b.putLong(-1L).putLong(-1L).putLong(-1L).putLong(-1L);
         if (of13) {
-            putDuration(b, p.addedNanos());
+            OfpCodec.putDuration(b, p.addedNanos());
         }
         return b.array();
     }
 
     /** duration_sec and duration_nsec since {@code sinceNanos}, in whole milliseconds as Open vSwitch keeps them. */
-    private static void putDuration(ByteBuffer b, long sinceNanos) {
-        long ms = Math.max(0, System.nanoTime() - sinceNanos) / 1_000_000L;
-        b.putInt((int) (ms / 1000)).putInt((int) (ms % 1000) * 1_000_000);
-    }
 
     /** ofp_flow_stats (1.0) of {@code r}: the part of its match OpenFlow 1.0 can say, 1.0 actions. */
     private static byte[] flow10(OfRule r) {
@@ -1376,7 +1385,7 @@ public final class OfpSession {
         ByteBuffer b = ByteBuffer.allocate(len);
         b.putShort((short) len).put((byte) r.tableId).put((byte) 0);
         OfFlowCodec.putMatch10(b, r.match.value(), r.match.mask());
-        putDuration(b, r.createdNanos);
+        OfpCodec.putDuration(b, r.createdNanos);
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         OfpCodec.pad(b, 6);
         b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
@@ -1392,12 +1401,11 @@ public final class OfpSession {
         int len = 48 + padded + acts.length;
         ByteBuffer b = ByteBuffer.allocate(len);
         b.putShort((short) len).put((byte) r.tableId).put((byte) 0);
-        putDuration(b, r.createdNanos);
+        OfpCodec.putDuration(b, r.createdNanos);
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         b.putShort((short) nxm.length);           // match_len
         // idle_age: seconds since the rule last matched (or was added), plus one; hard_age: unknown.
-        long last = Math.max(r.createdNanos, r.counters.usedNanos());
-        long idle = Math.max(0, System.nanoTime() - last) / 1_000_000_000L;
+        long idle = Math.max(0, System.nanoTime() - r.lastUsedNanos()) / 1_000_000_000L;
         b.putShort((short) Math.min(0xffff, idle + 1)).putShort((short) 0);
         b.putLong(r.cookie).putLong(r.counters.packets()).putLong(r.counters.bytes());
         b.put(nxm);
@@ -1466,7 +1474,7 @@ public final class OfpSession {
         int len = 48 + matchPadded + inst.length;
         ByteBuffer b = ByteBuffer.allocate(len);
         b.putShort((short) len).put((byte) r.tableId).put((byte) 0);
-        putDuration(b, r.createdNanos);
+        OfpCodec.putDuration(b, r.createdNanos);
         b.putShort((short) r.priority).putShort((short) r.idleTimeout).putShort((short) r.hardTimeout);
         b.putShort((short) r.flags);
         OfpCodec.pad(b, 4);

@@ -284,6 +284,7 @@ final class DbLog implements Closeable {
         FileChannel old = channel;
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         end = channel.size();
+        forcedEnd = end;   // written and forced as a whole
         broken = null;
         old.close();
     }

@@ -78,7 +78,8 @@ public final class OvsdbService implements Database, AutoCloseable {
     /** Appended, not yet published commits, in commit order. Added under commitLock, drained under syncLock. */
     private final Queue<DbChange> unpublished = new ConcurrentLinkedQueue<>();
     /**
-     * The last version whose listeners have run; written under syncLock after them. A committer
+     * The last version whose listeners have run; written after them, under syncLock (sync=always)
+     * or commitLock (sync=durable). A committer
      * returns only once its version is here, so its reply goes out after the monitor updates its
      * commit caused ({@link #current} is set before the listeners run: they read it).
      */
@@ -211,11 +212,17 @@ public final class OvsdbService implements Database, AutoCloseable {
 
     @Override
     public DbSubscription subscribe(DbListener listener) {
-        // Under the publication lock: the listener gets the published state, then every later commit.
+        // Under both publication locks (the sync lock publishes with sync=always, the commit lock
+        // with sync=durable): the listener gets the published state, then every later commit.
         syncLock.lock();
         try {
-            Snapshot now = current;
-            return listeners.add(listener, new DbChange(empty, now, allRows(now)));
+            commitLock.lock();
+            try {
+                Snapshot now = current;
+                return listeners.add(listener, new DbChange(empty, now, allRows(now)));
+            } finally {
+                commitLock.unlock();
+            }
         } finally {
             syncLock.unlock();
         }

@@ -165,6 +165,9 @@ final class JsonRpcConnection {
         if (socket != null) {
             // Under the lock: the queue's order is the order of sends, and a message is written
             // directly only when nothing is queued (backlog counts queued bytes until written).
+            // close() runs after the lock is let go: it calls into the session and the monitor
+            // hub, whose lock a committer may hold while it waits for this one.
+            boolean failed;
             writeLock.lock();
             try {
                 if (closed.get()) {
@@ -181,18 +184,22 @@ final class JsonRpcConnection {
                     rest = new byte[b.remaining()];
                     b.get(rest);
                 }
-                enqueue(rest);
+                failed = !enqueue(rest);
             } catch (IOException e) {
                 if (!closed.get()) {
                     LOG.debug("{}: send error: {}", name, e.toString());
                 }
-                close();
+                failed = true;
             } finally {
                 writeLock.unlock();
+            }
+            if (failed) {
+                close();
             }
             return;
         }
         if (Thread.currentThread() == reader && backlog.get() == 0 && writeLock.tryLock()) {
+            boolean failed = false;
             try {
                 // The reader's own reply on a blocking stream, with nothing queued before it.
                 if (backlog.get() == 0 && !closed.get()) {
@@ -203,24 +210,30 @@ final class JsonRpcConnection {
                 if (!closed.get()) {
                     LOG.debug("{}: send error: {}", name, e.toString());
                 }
-                close();
-                return;
+                failed = true;
             } finally {
                 writeLock.unlock();
             }
+            if (failed) {
+                close();
+                return;
+            }
         }
-        enqueue(bytes);
+        if (!enqueue(bytes)) {
+            close();
+        }
     }
 
-    private void enqueue(byte[] bytes) {
+    /** Queues a message for the writer; false (the caller closes) if the backlog grew over its limit. */
+    private boolean enqueue(byte[] bytes) {
         long queued = backlog.addAndGet(bytes.length);
         if (queued > limits.maxBacklog()) {
             LOG.warn("{}: sending backlog exceeded maximum size ({} > {} bytes), disconnecting", name, queued,
                     limits.maxBacklog());
-            close();
-            return;
+            return false;
         }
         output.add(bytes);
+        return true;
     }
 
     boolean isClosed() {
@@ -441,7 +454,9 @@ final class JsonRpcConnection {
             while (true) {
                 if (drained) {
                     // The last read left the socket empty: most likely still empty, so wait first.
-                    readable.select();
+                    // With a timeout: a close of the channel from outside (an active remote
+                    // ending) defers the real close and wakes no one.
+                    readable.select(1000);
                     readable.selectedKeys().clear();
                     if (!socket.isOpen()) {
                         throw new java.nio.channels.ClosedChannelException();

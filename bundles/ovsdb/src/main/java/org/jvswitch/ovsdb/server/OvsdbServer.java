@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jvswitch.api.ovsdb.DbSubscription;
 import org.jvswitch.ovsdb.internal.Database;
 import org.jvswitch.ovsdb.internal.OvsdbService;
 import org.osgi.framework.BundleContext;
@@ -48,7 +47,6 @@ public final class OvsdbServer implements AutoCloseable {
     private final Map<String, ActiveRemote> managerConnections = new java.util.concurrent.ConcurrentHashMap<>();
     private final ManagerRemotes managerRemotes;
     private final SslContexts ssl;
-    private final DbSubscription sslRow;
     /** Numbers unix connections in log lines, as ovsdb-server's "unix#N". */
     private final AtomicInteger unixConnections = new AtomicInteger();
     private volatile boolean closed;
@@ -65,13 +63,7 @@ public final class OvsdbServer implements AutoCloseable {
         served.add(new Served(db));
         served.add(new Served(serverDb));
         this.context = new ServerContext(served);
-        this.ssl = new SslContexts(config.ssl());
-        this.sslRow = db.subscribe(change -> {
-            if (change.touches("SSL") || change.touches("Open_vSwitch")) {
-                ssl.databaseChanged(change.after());
-            }
-        });
-        ssl.databaseChanged(db.snapshot());
+        this.ssl = new SslContexts(config.ssl(), db::snapshot);
         for (String r : config.remotes()) {
             // A remote that cannot be opened is reported, not fatal: the switch keeps its database
             // (used in process) and the other remotes, as ovsdb-server keeps running.
@@ -118,6 +110,9 @@ public final class OvsdbServer implements AutoCloseable {
             if (ActiveRemote.isActive(target)) {
                 try {
                     managerConnections.put(target, new ActiveRemote(target, (channel, ended) -> {
+                        if (!target.startsWith("unix:")) {
+                            noDelay(channel);
+                        }
                         if (target.startsWith("ssl:")) {
                             serveSsl(channel, target, false, ended);
                         } else {
@@ -147,10 +142,25 @@ public final class OvsdbServer implements AutoCloseable {
             case Remote.Unix u -> "unix#" + unixConnections.incrementAndGet();
         };
         LOG.debug("{}: connection accepted on {}", name, remote.name());
+        if (remote instanceof Remote.Tcp) {
+            noDelay(channel);
+        }
         if (remote instanceof Remote.Tcp t && t.ssl()) {
             serveSsl(channel, name, true, () -> { });
         } else {
             serve(channel, name, remote instanceof Remote.Tcp, () -> { });
+        }
+    }
+
+    /**
+     * An update and the reply after it go out as two writes: without this, Nagle's algorithm
+     * holds the reply until the update is acknowledged.
+     */
+    private static void noDelay(SocketChannel channel) {
+        try {
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            LOG.debug("TCP_NODELAY: {}", e.toString());
         }
     }
 
@@ -250,7 +260,6 @@ public final class OvsdbServer implements AutoCloseable {
     @Override
     public void close() {
         managerRemotes.close();
-        sslRow.close();
         synchronized (this) {
             closed = true;
             for (Listener l : managerListeners.values()) {

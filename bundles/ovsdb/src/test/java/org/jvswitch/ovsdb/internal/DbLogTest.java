@@ -7,6 +7,36 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class DbLogTest {
+    private static byte[] json(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * After a failed force the database cuts off what was written since the last good one
+     * ({@link DbLog#discardUnforced}): reopened, the log holds the forced records only, also
+     * when a compaction came between (it forces the whole new file).
+     */
+    @Test
+    void discardUnforcedLeavesOnlyForcedRecords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("log.db");
+        try (DbLog log = DbLog.open(file, java.util.List.of(json("{\"schema\":1}")), new java.util.ArrayList<>())) {
+            log.write(json("{\"a\":1}"));
+            log.force();
+            log.write(json("{\"b\":2}"));
+            log.discardUnforced();
+            log.replace(java.util.List.of(json("{\"schema\":1}"), json("{\"c\":3}")));
+            log.write(json("{\"d\":4}"));
+            log.discardUnforced();
+            log.write(json("{\"e\":5}"));
+            log.force();
+        }
+        java.util.List<DbLog.Record> records = new java.util.ArrayList<>();
+        DbLog.open(file, java.util.List.of(), records).close();
+        assertEquals(java.util.List.of("{\"schema\":1}", "{\"c\":3}", "{\"e\":5}"),
+                records.stream().map(r -> r.json().toString()).toList());
+    }
+
     @Test
     void recordFramingMatchesOpenVswitch() {
         // A record written by ovsdb-tool 3.1.0 (transact with a comment), header and all.

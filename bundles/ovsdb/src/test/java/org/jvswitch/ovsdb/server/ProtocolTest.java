@@ -203,6 +203,7 @@ class ProtocolTest {
      * updates in commit order.
      */
     @Test
+    @org.junit.jupiter.api.Timeout(60)   // a broken order would otherwise leave the read waiting
     void aSlowReaderGetsWholeMessagesInOrder() throws Exception {
         List<java.util.UUID> rows = new ArrayList<>();
         for (int batch = 0; batch < 10; batch++) {
