@@ -25,8 +25,6 @@ start_ovs "$work/ovs"
 for d in ovs jv jvf; do ovs-vsctl --no-wait --db="unix:$work/$d/db.sock" init; done
 
 run() { "$java" -Xmx512m "$here/ovsdb/MonitorClient.java" "$1" "$clients" "$commits"; }
-get() { sed -E "s/.*$1=([^ ]+).*/\\1/"; }
-median() { sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 # One warm-up run each (the JIT's, and ovsdb-server's allocator's), then RUNS (default 3) alternating; medians.
 for d in jv jvf ovs; do run "$work/$d/db.sock" >/dev/null; done
 declare -A rates
@@ -37,8 +35,8 @@ for r in $(seq "${RUNS:-3}"); do
     rates[$d]+="$(get updates_per_s <<<"$out") "
   done
 done
-x=$(tr ' ' '\n' <<<"${rates[jv]}" | grep . | median)
-y=$(tr ' ' '\n' <<<"${rates[ovs]}" | grep . | median)
-z=$(tr ' ' '\n' <<<"${rates[jvf]}" | grep . | median)
+x=$(median <<<"${rates[jv]}")
+y=$(median <<<"${rates[ovs]}")
+z=$(median <<<"${rates[jvf]}")
 echo "medians: jvswitch (sync durable) $x, jvswitch (sync always) $z, ovsdb-server $y updates/s"
 echo "ovsdb-monitor updates_per_s=$x ovs_updates_per_s=$y ratio=$(awk -v x="$x" -v y="$y" 'BEGIN{printf "%.2f", x/y}') fsync_updates_per_s=$z"

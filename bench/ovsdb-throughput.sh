@@ -31,8 +31,6 @@ start_ovs "$work/ovs"
 for d in ovs jv jvf; do ovs-vsctl --no-wait --db="unix:$work/$d/db.sock" init; done
 
 client() { "$java" -Xmx256m "$here/ovsdb/TxnClient.java" "$1" "$2" "$warmup" "$secs"; }
-get() { sed -E "s/.*$1=([^ ]+).*/\\1/"; }
-median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 # A warm-up pass on each server first (the JIT's), then RUNS (default 3) alternating rounds; medians.
 for d in jv jvf ovs; do client "$work/$d/db.sock" 10 >/dev/null; done
 declare -A tps p50
@@ -50,9 +48,6 @@ for n in 10 1; do
   x=$(median <<<"${tps[jv$n]}"); y=$(median <<<"${tps[ovs$n]}"); z=$(median <<<"${tps[jvf$n]}")
   echo "medians, $n connection(s): jvswitch (sync durable) $x/s p50 $(median <<<"${p50[jv$n]}") ms," \
     "jvswitch (sync always) $z/s p50 $(median <<<"${p50[jvf$n]}") ms, ovsdb-server $y/s p50 $(median <<<"${p50[ovs$n]}") ms"
-done
-for n in 10 1; do
-  x=$(median <<<"${tps[jv$n]}"); y=$(median <<<"${tps[ovs$n]}"); z=$(median <<<"${tps[jvf$n]}")
   name=ovsdb-throughput; [ "$n" = 1 ] || name=ovsdb-throughput-${n}conn
   echo "$name txn_per_s=$x ovs_txn_per_s=$y ratio=$(awk -v x="$x" -v y="$y" 'BEGIN{printf "%.2f", x/y}') fsync_txn_per_s=$z"
 done

@@ -84,9 +84,7 @@ public final class OfGroups {
             if (old == null) {
                 return false;
             }
-            Map<Integer, Group> next = new TreeMap<>(groups);
-            next.put(g.id(), new Group(g.id(), g.type(), g.buckets(), old.createdNanos(), old.counters()));
-            groups = Map.copyOf(next);
+            replace(old, g.type(), g.buckets());
         }
         onChange.run();
         return true;
@@ -175,8 +173,13 @@ public final class OfGroups {
 
     /** Under {@code this}: group {@code old} with new buckets, its counters kept. */
     private void replace(Group old, List<Bucket> buckets) {
+        replace(old, old.type(), buckets);
+    }
+
+    /** Under {@code this}: group {@code old} with a new type and buckets, its creation time and counters kept. */
+    private void replace(Group old, int type, List<Bucket> buckets) {
         Map<Integer, Group> next = new TreeMap<>(groups);
-        next.put(old.id(), new Group(old.id(), old.type(), List.copyOf(buckets), old.createdNanos(), old.counters()));
+        next.put(old.id(), new Group(old.id(), type, List.copyOf(buckets), old.createdNanos(), old.counters()));
         groups = Map.copyOf(next);
     }
 

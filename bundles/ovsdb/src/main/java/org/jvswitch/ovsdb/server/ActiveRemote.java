@@ -10,7 +10,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ActiveRemote implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ActiveRemote.class);
-    static final long MIN_BACKOFF_MS = 1000;
-    static final long MAX_BACKOFF_MS = 8000;
+    private static final long MIN_BACKOFF_MS = 1000;
+    private static final long MAX_BACKOFF_MS = 8000;
 
     private final String target;
     private final SocketAddress address;
@@ -40,7 +39,7 @@ final class ActiveRemote implements Closeable {
 
     /**
      * Starts connecting to {@code target}; {@code serve} runs a session on each connection made
-     * and calls its argument's second half (the latch) when that session ends.
+     * and runs the {@code ended} callback it is given when that session ends.
      */
     ActiveRemote(String target, Serve serve) {
         this.target = target;
