@@ -9,7 +9,11 @@
 # mpps = packets the PMD received per second in the window; cycles per packet from
 # dpif-netdev/pmd-stats-show (jvswitch counts nanoseconds: converted with the core's MHz).
 #
-# Usage: bench/p2p.sh [--flows N] [--rules inport|l3|l2|xlate] [--upcalls] [--compare-ovs] [--seconds S]
+# With --rounds N the two switches take turns N times, each round started afresh, and the line
+# gives each switch's median, the ratio of the medians and every round's figure
+# (... rounds=N jvswitch=<a,b,..> ovs=<c,d,..>): one start to the next moves both by 10-15% here.
+#
+# Usage: bench/p2p.sh [--flows N] [--rules inport|l3|l2|xlate] [--upcalls] [--compare-ovs] [--rounds N] [--seconds S]
 #   inport: in_port=1,actions=output:2
 #   l3:     ip,in_port=1,nw_dst=10.1.0.1,actions=output:2 (one megaflow; every packet is looked up)
 #   l2:     inport plus a higher-priority (40000) decoy dl_src=02:de:ad:be:ef:01,actions=drop, so that each
@@ -30,6 +34,7 @@ rules=inport
 compare=0
 upcalls=0
 secs=10
+rounds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --flows) flows=$2; shift 2 ;;
@@ -37,6 +42,7 @@ while [ $# -gt 0 ]; do
     --compare-ovs) compare=1; shift ;;
     --upcalls) upcalls=1; shift ;;
     --seconds) secs=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
   esac
 done
@@ -165,41 +171,80 @@ per_second() { awk -v u="$1" 'BEGIN { printf "%.0f", (u > 0) ? 1e6 / u : 0 }'; }
 mhz=$(awk -F': *' '/^processor/ { p = $2 } /^cpu MHz/ && p == 1 { print $2; exit }' /proc/cpuinfo)
 [ -n "$mhz" ] || mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
 
-appctl_target=()
-echo "== jvswitch: p0=$src rules=$rules" >&2
-export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
-mkdir -p "$JVSWITCH_VAR"
-"$dist/bin/jvswitch" start >/dev/null
-configure "jvswitch-p2p-$$"
-if [ "$upcalls" -eq 1 ]; then
-  read -r ups usper < <(measure_upcalls jvswitch)
-  line="upcalls us_per_upcall=$usper upcalls_per_s=$(per_second "$usper") upcalls_measured=$ups"
-else
-  read -r pkts nspp < <(measure)
-  mpps=$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
-  cpp=$(awk -v n="$nspp" -v m="$mhz" 'BEGIN { printf "%.1f", n * m / 1000 }')
-  line="p2p-null mpps=$mpps cycles_per_pkt=$cpp"
-fi
-"$dist/bin/jvswitch" stop >/dev/null
+# One round of jvswitch; sets val (Mpps, or µs per upcall) and cpp (cycles per packet).
+run_jvswitch() {
+  appctl_target=()
+  echo "== jvswitch: p0=$src rules=$rules" >&2
+  rm -rf "$work/jvswitch"
+  export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
+  mkdir -p "$JVSWITCH_VAR"
+  "$dist/bin/jvswitch" start >/dev/null
+  configure "jvswitch-p2p-$$"
+  run_measure jvswitch
+  # pmd-stats-show counts nanoseconds here: in cycles with the core's MHz.
+  cpp=$(awk -v n="$cpp" -v m="$mhz" 'BEGIN { printf "%.1f", n * m / 1000 }')
+  "$dist/bin/jvswitch" stop >/dev/null
+}
 
-if [ "$compare" -eq 1 ]; then
-  if [ ! -x "$ovs_dpdk" ]; then
-    echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
+# One round of Open vSwitch-DPDK; sets val and cpp.
+run_ovs() {
+  echo "== Open vSwitch-DPDK: p0=$src rules=$rules" >&2
+  rm -rf "$work/ovs"
+  start_ovs_dpdk
+  configure "ovs-p2p-$$"
+  run_measure ovs
+  ovs-appctl "${appctl_target[@]}" exit --cleanup >/dev/null 2>&1 || true   # --cleanup: its bridge taps are persistent
+  end_started
+  pids=()
+}
+
+run_measure() {
+  local n x
+  if [ "$upcalls" -eq 1 ]; then
+    read -r n x < <(measure_upcalls "$1")
+    val=$x; cpp=0; measured=$n
   else
-    echo "== Open vSwitch-DPDK: p0=$src rules=$rules" >&2
-    start_ovs_dpdk
-    configure "ovs-p2p-$$"
-    if [ "$upcalls" -eq 1 ]; then
-      read -r oups ousper < <(measure_upcalls ovs)
-      ratio=$(awk -v a="$usper" -v b="$ousper" 'BEGIN { printf "%.2f", (a > 0) ? b / a : 0 }')
-      line="$line ovs_us_per_upcall=$ousper ovs_upcalls_per_s=$(per_second "$ousper") ovs_upcalls_measured=$oups ratio=$ratio"
-    else
-      read -r opkts ocpp < <(measure)
-      ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
-      ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
-      line="$line ovs_mpps=$ompps ovs_cycles_per_pkt=$ocpp ratio=$ratio"
-    fi
-    ovs-appctl "${appctl_target[@]}" exit >/dev/null 2>&1 || true
+    read -r n x < <(measure)
+    val=$(awk -v p="$n" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }'); cpp=$x
   fi
+}
+
+median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+if [ "$compare" -eq 1 ] && [ ! -x "$ovs_dpdk" ]; then
+  echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
+  compare=0
+fi
+ours=(); ours_cpp=(); theirs=(); theirs_cpp=()
+measured=0; ours_measured=0; theirs_measured=0
+for r in $(seq 1 "$rounds"); do
+  # Alternate which switch goes first, so that neither always runs on a machine just warmed.
+  if [ "$compare" -eq 1 ] && [ $((r % 2)) -eq 0 ]; then
+    run_ovs; theirs+=("$val"); theirs_cpp+=("$cpp"); theirs_measured=$measured
+    run_jvswitch; ours+=("$val"); ours_cpp+=("$cpp"); ours_measured=$measured
+  else
+    run_jvswitch; ours+=("$val"); ours_cpp+=("$cpp"); ours_measured=$measured
+    if [ "$compare" -eq 1 ]; then run_ovs; theirs+=("$val"); theirs_cpp+=("$cpp"); theirs_measured=$measured; fi
+  fi
+done
+a=$(echo "${ours[*]}" | median)
+if [ "$upcalls" -eq 1 ]; then
+  line="upcalls us_per_upcall=$a upcalls_per_s=$(per_second "$a") upcalls_measured=$ours_measured"
+else
+  line="p2p-null mpps=$a cycles_per_pkt=$(echo "${ours_cpp[*]}" | median)"
+fi
+if [ "$compare" -eq 1 ]; then
+  b=$(echo "${theirs[*]}" | median)
+  if [ "$upcalls" -eq 1 ]; then
+    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (a > 0) ? b / a : 0 }')
+    line="$line ovs_us_per_upcall=$b ovs_upcalls_per_s=$(per_second "$b") ovs_upcalls_measured=$theirs_measured ratio=$ratio"
+  else
+    ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
+    line="$line ovs_mpps=$b ovs_cycles_per_pkt=$(echo "${theirs_cpp[*]}" | median) ratio=$ratio"
+  fi
+fi
+if [ "$rounds" -gt 1 ]; then
+  line="$line rounds=$rounds jvswitch=$(IFS=,; echo "${ours[*]}")"
+  [ "$compare" -eq 1 ] && line="$line ovs=$(IFS=,; echo "${theirs[*]}")"
 fi
 echo "$line"

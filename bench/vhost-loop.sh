@@ -7,19 +7,26 @@
 # its LAST line
 #     vhost-loop mpps=<x> [ovs_mpps=<z> ratio=<x/z>]
 # mpps = packets the PMD received per second in the window (pmd-stats-show).
+# With --rounds N the two switches take turns N times (each round starts everything afresh: the
+# per-packet cost of both moves by up to 50% from one start to the next, with where the guest's
+# memory lands), and the line gives the median of each switch, the ratio of the medians, and
+# every round's figures:
+#     vhost-loop mpps=<median> ovs_mpps=<median> ratio=<x/z> rounds=N jvswitch=<a,b,..> ovs=<c,d,..>
 #
-# Usage: bench/vhost-loop.sh [--compare-ovs] [--seconds S] [--burst N]
+# Usage: bench/vhost-loop.sh [--compare-ovs] [--rounds N] [--seconds S] [--burst N]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 compare=0
 secs=10
 burst=32
+rounds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --compare-ovs) compare=1; shift ;;
     --seconds) secs=$2; shift 2 ;;
     --burst) burst=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +45,8 @@ stop_guest() {
     for _ in $(seq 1 50); do kill -0 "$guest_pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$guest_pid" 2>/dev/null || true
     rm -f /dev/hugepages/"$guest_prefix"*
+    # The guest's own count, per port: a packet lost anywhere shrinks the circulating population.
+    grep -E 'Forward statistics for port|RX-packets|TX-packets' "$work/testpmd-$guest_prefix.log" >&2 || true
     guest_pid=
   fi
 }
@@ -84,33 +93,66 @@ measure() {
   echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}'
 }
 
-appctl_target=()
-echo "== jvswitch" >&2
-export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
-mkdir -p "$JVSWITCH_VAR"
-"$dist/bin/jvswitch" start >/dev/null
-configure "jvswitch-vloop-$$"
-start_guest "$OVS_RUNDIR" "vloop-g1-$$"
-pkts=$(measure)
-stop_guest
-"$dist/bin/jvswitch" stop >/dev/null
-mpps=$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
-line="vhost-loop mpps=$mpps"
+# One round of jvswitch; sets mpps.
+run_jvswitch() {
+  appctl_target=()
+  echo "== jvswitch" >&2
+  rm -rf "$work/jvswitch"
+  export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
+  mkdir -p "$JVSWITCH_VAR"
+  "$dist/bin/jvswitch" start >/dev/null
+  configure "jvswitch-vloop-$$"
+  start_guest "$OVS_RUNDIR" "vloop-g1-$$"
+  local pkts
+  pkts=$(measure)
+  stop_guest
+  "$dist/bin/jvswitch" stop >/dev/null
+  mpps=$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+}
 
-if [ "$compare" -eq 1 ]; then
-  if [ ! -x "$ovs_dpdk" ]; then
-    echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
+# One round of Open vSwitch-DPDK; sets ompps.
+run_ovs() {
+  echo "== Open vSwitch-DPDK" >&2
+  rm -rf "$work/ovs"
+  start_ovs_dpdk
+  configure "ovs-vloop-$$"
+  start_guest "$OVS_RUNDIR" "vloop-g2-$$"
+  local opkts
+  opkts=$(measure)
+  stop_guest
+  ovs-appctl "${appctl_target[@]}" exit --cleanup >/dev/null 2>&1 || true   # --cleanup: its bridge taps are persistent
+  end_started
+  pids=()
+  ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+}
+
+median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+if [ "$compare" -eq 1 ] && [ ! -x "$ovs_dpdk" ]; then
+  echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
+  compare=0
+fi
+ours=()
+theirs=()
+for r in $(seq 1 "$rounds"); do
+  # Alternate which switch goes first, so that neither always runs on a machine just warmed.
+  if [ "$compare" -eq 1 ] && [ $((r % 2)) -eq 0 ]; then
+    run_ovs; theirs+=("$ompps")
+    run_jvswitch; ours+=("$mpps")
   else
-    echo "== Open vSwitch-DPDK" >&2
-    start_ovs_dpdk
-    configure "ovs-vloop-$$"
-    start_guest "$OVS_RUNDIR" "vloop-g2-$$"
-    opkts=$(measure)
-    stop_guest
-    ovs-appctl "${appctl_target[@]}" exit >/dev/null 2>&1 || true
-    ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
-    ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
-    line="$line ovs_mpps=$ompps ratio=$ratio"
+    run_jvswitch; ours+=("$mpps")
+    if [ "$compare" -eq 1 ]; then run_ovs; theirs+=("$ompps"); fi
   fi
+done
+mpps=$(echo "${ours[*]}" | median)
+line="vhost-loop mpps=$mpps"
+if [ "$compare" -eq 1 ]; then
+  ompps=$(echo "${theirs[*]}" | median)
+  ratio=$(awk -v a="$mpps" -v b="$ompps" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
+  line="$line ovs_mpps=$ompps ratio=$ratio"
+fi
+if [ "$rounds" -gt 1 ]; then
+  line="$line rounds=$rounds jvswitch=$(IFS=,; echo "${ours[*]}")"
+  [ "$compare" -eq 1 ] && line="$line ovs=$(IFS=,; echo "${theirs[*]}")"
 fi
 echo "$line"

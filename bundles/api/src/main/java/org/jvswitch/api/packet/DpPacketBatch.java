@@ -24,6 +24,22 @@ public final class DpPacketBatch {
     public void set(int i, DpPacket p) { packets[i] = p; }
 
     /**
+     * Appends {@code n} packets of {@code from} starting at {@code at}; the caller checks there is
+     * room ({@link #MAX} - {@link #count()}). One array copy instead of a store per packet: on the
+     * per-packet path every reference store pays the collector's write barrier.
+     */
+    public void addAll(DpPacket[] from, int at, int n) {
+        System.arraycopy(from, at, packets, count, n);
+        count += n;
+    }
+
+    /**
+     * The batch's own array (its first {@link #count()} slots are the packets), for a datapath
+     * that runs actions on a whole batch in place. Slots past the count hold stale references.
+     */
+    public DpPacket[] packets() { return packets; }
+
+    /**
      * Keeps only the first {@code n} packets (after compaction by a filter). Slots past the count
      * keep stale references: packet handles belong to pools and live as long as them, so nothing
      * is retained that would otherwise be freed.

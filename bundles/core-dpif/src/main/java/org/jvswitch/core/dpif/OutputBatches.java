@@ -65,6 +65,30 @@ final class OutputBatches {
         b.add(p);
     }
 
+    /** {@link #add(DpPort, DpPacket, long)} for {@code n} packets of {@code pkts}, copied in runs. */
+    void addAll(DpPort port, DpPacket[] pkts, int n, long flushAt) {
+        int no = port.portNo;
+        if (no >= byPort.length || portOf[no] != port) {
+            for (int i = 0; i < n; i++) {
+                pkts[i].free();
+            }
+            return;
+        }
+        DpPacketBatch b = byPort[no];
+        int at = 0;
+        while (at < n) {
+            if (b.isEmpty()) {
+                pending[nPending++] = no;
+                deadline[no] = flushAt;
+            } else if (b.isFull()) {
+                send(port, b);   // still pending: it fills again right here
+            }
+            int k = Math.min(n - at, DpPacketBatch.MAX - b.count());
+            b.addAll(pkts, at, k);
+            at += k;
+        }
+    }
+
     void flush() {
         for (int i = 0; i < nPending; i++) {
             int no = pending[i];

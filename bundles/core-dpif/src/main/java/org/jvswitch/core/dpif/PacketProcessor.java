@@ -27,6 +27,15 @@ final class PacketProcessor {
     private final int[] groupCount = new int[DpPacketBatch.MAX];
     private final long[] groupBytes = new long[DpPacketBatch.MAX];
     private final int[] groupFlags = new int[DpPacketBatch.MAX];
+    /** Per packet of the batch being processed: the number of its group, or -1 (missed, dropped). */
+    private final int[] groupOf = new int[DpPacketBatch.MAX];
+    private final int[] groupFill = new int[DpPacketBatch.MAX];
+    /** Per packet: its key's hash, and what {@link MaskTable#touch} loaded (kept so the loads stay). */
+    private final int[] hashes = new int[DpPacketBatch.MAX];
+    private final long[] touched = new long[DpPacketBatch.MAX];
+    /** Packets dropped by the actions of the batch's flows, freed together ({@link #deferFree}). */
+    private final DpPacket[] toFree = new DpPacket[2 * DpPacketBatch.MAX];
+    private int nToFree;
     private int nGroups;
 
     private DpPort[] ports = new DpPort[0];
@@ -81,14 +90,15 @@ final class PacketProcessor {
 
     /** Processes and consumes every packet of {@code batch} received on {@code inPort}. */
     void input(DpPacketBatch batch, int inPort) {
-        for (int i = 0; i < batch.count(); i++) {
-            DpPacket p = batch.get(i);
-            p.inPort = inPort;
-            p.recircId = 0;
-        }
-        PortClassifier.Port single = dp.dpcls.ports.port(inPort);
-        if (single != null) {
-            portProcess(batch, single, inPort);
+        PortClassifier.Port port = dp.dpcls.ports.port(inPort);
+        if (port != null) {
+            portProcess(batch, port, inPort);   // sets the metadata of every packet as it goes
+        } else {
+            for (int i = 0; i < batch.count(); i++) {
+                DpPacket p = batch.get(i);
+                p.inPort = inPort;
+                p.recircId = 0;
+            }
         }
         if (!batch.isEmpty()) {
             process(batch);
@@ -111,11 +121,13 @@ final class PacketProcessor {
     /**
      * The per-port stage ({@link PortClassifier}): when every flow of the input port shares one
      * mask, parses each packet only as deep as that mask reaches and finds its flow with one
-     * probe; with only Ethernet type, VLAN and fragment bits in the mask this is Open vSwitch
-     * 3.1's simple match. What it cannot decide stays in the batch for the full lookup.
+     * probe (or a few compares); with only Ethernet type, VLAN and fragment bits in the mask this
+     * is Open vSwitch 3.1's simple match. What it cannot decide stays in the batch for the full
+     * lookup.
      */
     private void portProcess(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
         nGroups = 0;
+        int n = batch.count();
         int hits = port.level == PortClassifier.SIMPLE ? simpleLookup(batch, port, inPort) : levelLookup(batch, port, inPort);
         if (hits == 0) {
             return;
@@ -128,66 +140,106 @@ final class PacketProcessor {
             stats.add(PmdPerfStats.MASKED_HIT, hits);
             stats.add(PmdPerfStats.MASKED_LOOKUP, hits);
         }
-        executeGroups();
+        DpPacket[] pkts = batch.packets();
+        if (hits == n) {
+            batch.clear();
+            executeGroups(pkts, n);
+            return;
+        }
+        // Some missed: the groups take their packets, then the misses move to the front for the
+        // full lookup (left <= i, so no packet is overwritten before it is read).
+        fillGroups(pkts, n);
+        int left = 0;
+        for (int i = 0; i < n; i++) {
+            if (groupOf[i] < 0) {
+                batch.set(left++, pkts[i]);
+            }
+        }
+        batch.truncate(left);
+        runGroups();
     }
 
     /** Simple match: two key words read straight from the packet, one probe of the inline table. */
     private int simpleLookup(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
         int n = batch.count();
-        int left = 0;
+        DpPacket[] pkts = batch.packets();
         int hits = 0;
         boolean frag = port.usesFrag;
         for (int i = 0; i < n; i++) {
-            DpPacket p = batch.get(i);
+            DpPacket p = pkts[i];
+            p.inPort = inPort;
+            p.recircId = 0;
             long w0 = SimpleMatch.extractW0(p, inPort);
             long w4 = frag && w0 != -1 ? SimpleMatch.extractFragW4(p, w0) : 0;
             Megaflow f = w0 == -1 || w4 == -1 ? null : port.lookupSimple(w0, w4);
             if (f == null || f.dead) {
-                batch.set(left++, p);
+                groupOf[i] = -1;
                 continue;
             }
             hits++;
-            group(f, p, SimpleMatch.tcpFlags(p, (int) (w0 >>> 16) & 0xffff));
+            group(f, i, p, SimpleMatch.tcpFlags(p, (int) (w0 >>> 16) & 0xffff));
         }
-        batch.truncate(left);
         return hits;
     }
 
-    /** A port whose flows share one deeper mask: parse to its level, one probe (or one compare). */
+    /** A port whose flows share one deeper mask: parse to its level, one probe (or a few compares). */
     private int levelLookup(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
         int n = batch.count();
-        int left = 0;
+        DpPacket[] pkts = batch.packets();
         int hits = 0;
-        MaskTable table = port.table;
         int level = port.level;
+        if (port.few != null) {
+            for (int i = 0; i < n; i++) {
+                DpPacket p = pkts[i];
+                p.inPort = inPort;
+                p.recircId = 0;
+                FlowKey key = keys[i];
+                key.extract(p, inPort, level);
+                hits += levelHit(i, p, key, port.lookup(key), level);
+            }
+            return hits;
+        }
+        // A table: every packet's slot is loaded before the first probe, so that the cache
+        // misses of a large table overlap across the batch.
+        MaskTable table = port.table;
         for (int i = 0; i < n; i++) {
-            DpPacket p = batch.get(i);
+            DpPacket p = pkts[i];
+            p.inPort = inPort;
+            p.recircId = 0;
             FlowKey key = keys[i];
             key.extract(p, inPort, level);
-            Megaflow only = port.single;
-            Megaflow f = only != null ? (only.key.matchesMasked(key, only.mask, only.words) ? only : null)
-                    : table.lookup(key);
-            if (f == null || f.dead) {
-                batch.set(left++, p);
-                continue;
-            }
-            hits++;
-            int flags;
-            if (level == FlowKey.EXTRACT_ALL) {
-                flags = (int) key.w[9] & 0x0fff;
-            } else if (level == FlowKey.EXTRACT_L3) {
-                flags = key.nwProto() == 6 ? SimpleMatch.tcpFlags(p, key.dlType()) : 0;   // the key knows the protocol
-            } else {
-                flags = SimpleMatch.tcpFlags(p, key.dlType());
-            }
-            group(f, p, flags);
+            int h = table.hash(key);
+            hashes[i] = h;
+            touched[i] = table.touch(h);
         }
-        batch.truncate(left);
+        for (int i = 0; i < n; i++) {
+            FlowKey key = keys[i];
+            hits += levelHit(i, pkts[i], key, table.lookup(key, hashes[i]), level);
+        }
         return hits;
+    }
+
+    /** Groups packet {@code i} with its flow {@code f} and returns 1, or marks it missed and returns 0. */
+    private int levelHit(int i, DpPacket p, FlowKey key, Megaflow f, int level) {
+        if (f == null || f.dead) {
+            groupOf[i] = -1;
+            return 0;
+        }
+        int flags;
+        if (level == FlowKey.EXTRACT_ALL) {
+            flags = (int) key.w[9] & 0x0fff;
+        } else if (level == FlowKey.EXTRACT_L3) {
+            flags = key.nwProto() == 6 ? SimpleMatch.tcpFlags(p, key.dlType()) : 0;   // the key knows the protocol
+        } else {
+            flags = SimpleMatch.tcpFlags(p, key.dlType());
+        }
+        group(f, i, p, flags);
+        return 1;
     }
 
     private void process(DpPacketBatch batch) {
         int n = batch.count();
+        DpPacket[] pkts = batch.packets();
         int emcHits = 0;
         int smcHits = 0;
         int maskedHits = 0;
@@ -198,7 +250,7 @@ final class PacketProcessor {
         nGroups = 0;
         int emcInvProb = dp.emcInsertInvProb;
         for (int i = 0; i < n; i++) {
-            DpPacket p = batch.get(i);
+            DpPacket p = pkts[i];
             FlowKey key = keys[i];
             key.extract(p, p.inPort);
             int hash = key.hash();
@@ -232,6 +284,7 @@ final class PacketProcessor {
                     }
                     if (f == null) {
                         lost++;
+                        groupOf[i] = -1;
                         p.free();
                         continue;
                     }
@@ -239,7 +292,7 @@ final class PacketProcessor {
                     maybeEmcInsert(key, hash, f, emcInvProb);
                 }
             }
-            group(f, p, (int) key.w[9] & 0x0fff);
+            group(f, i, p, (int) key.w[9] & 0x0fff);
         }
         batch.clear();
         if (emcHits + smcHits + maskedHits > 0) {
@@ -252,24 +305,67 @@ final class PacketProcessor {
         stats.add(PmdPerfStats.MASKED_LOOKUP, lookups[0]);
         stats.add(PmdPerfStats.MISS, misses);
         stats.add(PmdPerfStats.LOST, lost);
-        executeGroups();
+        if (lost == 0) {
+            executeGroups(pkts, n);
+        } else {
+            fillGroups(pkts, n);
+            runGroups();
+        }
     }
 
     /**
-     * Counts each flow's group of this batch against it and runs its actions on the group
-     * (Open vSwitch's packet_batch_per_flow_execute); the flush deadline starts here.
+     * Runs each flow's actions on its packets, {@code pkts[0..n)} every one of which is in a
+     * group. When they are all one flow's (the usual batch) the actions run on that array in
+     * place: no packet is copied into a group, as Open vSwitch's single-flow batches.
      */
-    private void executeGroups() {
-        long interval = dp.txFlushIntervalNanos;
-        flushAt = interval == 0 ? 0 : clockNanos() + interval;
+    private void executeGroups(DpPacket[] pkts, int n) {
+        if (nGroups != 1) {
+            fillGroups(pkts, n);
+            runGroups();
+            return;
+        }
+        startFlushDeadline();
+        Megaflow f = groupFlow[0];
+        f.hit(groupCount[0], groupBytes[0], clockMillis(), groupFlags[0]);
+        groupFlow[0] = null;
+        nGroups = 0;
+        execute(f.program, pkts, n);
+    }
+
+    /** Copies each grouped packet of {@code pkts[0..n)} into its group's array, in batch order. */
+    private void fillGroups(DpPacket[] pkts, int n) {
+        int[] fill = groupFill;
+        for (int g = 0; g < nGroups; g++) {
+            fill[g] = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            int g = groupOf[i];
+            if (g >= 0) {
+                groupPkts[g][fill[g]++] = pkts[i];
+            }
+        }
+    }
+
+    /**
+     * Counts each flow's group against it and runs its actions on the group (Open vSwitch's
+     * packet_batch_per_flow_execute); the flush deadline starts here.
+     */
+    private void runGroups() {
+        startFlushDeadline();
         long now = clockMillis();
         for (int g = 0; g < nGroups; g++) {
             Megaflow f = groupFlow[g];
             f.hit(groupCount[g], groupBytes[g], now, groupFlags[g]);
-            execute(f.program, groupPkts[g], groupCount[g]);
+            run(f.program, 0, f.program.length, groupPkts[g], groupCount[g], 0);
             groupFlow[g] = null;
         }
         nGroups = 0;
+        freeDeferred();
+    }
+
+    private void startFlushDeadline() {
+        long interval = dp.txFlushIntervalNanos;
+        flushAt = interval == 0 ? 0 : clockNanos() + interval;
     }
 
     /** The SMC while other_config:smc-enable is true; allocated on first use, dropped when disabled. */
@@ -293,21 +389,26 @@ final class PacketProcessor {
         }
     }
 
-    private void group(Megaflow f, DpPacket p, int tcpFlags) {
-        for (int g = 0; g < nGroups; g++) {
-            if (groupFlow[g] == f) {
-                groupPkts[g][groupCount[g]++] = p;
-                groupBytes[g] += p.length();
-                groupFlags[g] |= tcpFlags;
-                return;
-            }
+    /**
+     * Puts packet {@code i} of the batch in its flow's group. Only its group's number is stored
+     * per packet (an int): packets are copied into groups only when a batch holds several flows.
+     */
+    private void group(Megaflow f, int i, DpPacket p, int tcpFlags) {
+        int g = 0;
+        while (g < nGroups && groupFlow[g] != f) {
+            g++;
         }
-        int g = nGroups++;
-        groupFlow[g] = f;
-        groupPkts[g][0] = p;
-        groupCount[g] = 1;
-        groupBytes[g] = p.length();
-        groupFlags[g] = tcpFlags;
+        if (g == nGroups) {
+            nGroups++;
+            groupFlow[g] = f;
+            groupCount[g] = 0;
+            groupBytes[g] = 0;
+            groupFlags[g] = 0;
+        }
+        groupOf[i] = g;
+        groupCount[g]++;
+        groupBytes[g] += p.length();
+        groupFlags[g] |= tcpFlags;
     }
 
     /**
@@ -317,6 +418,31 @@ final class PacketProcessor {
      */
     void execute(int[] program, DpPacket[] pkts, int count) {
         run(program, 0, program.length, pkts, count, 0);
+        freeDeferred();
+    }
+
+    /**
+     * Keeps packets the actions dropped until the batch's flows have all run, then frees them
+     * together: with a flow per packet (and drop actions) a free per flow would be a downcall
+     * per packet for mbufs.
+     */
+    private void deferFree(DpPacket[] pkts, int count) {
+        if (nToFree + count > toFree.length) {
+            freeDeferred();
+            if (count > toFree.length) {
+                freeAll(pkts, count);
+                return;
+            }
+        }
+        System.arraycopy(pkts, 0, toFree, nToFree, count);
+        nToFree += count;
+    }
+
+    private void freeDeferred() {
+        if (nToFree > 0) {
+            freeAll(toFree, nToFree);
+            nToFree = 0;
+        }
     }
 
     private void run(int[] prog, int from, int to, DpPacket[] pkts, int count, int depth) {
@@ -330,6 +456,10 @@ final class PacketProcessor {
                 case DpActions.OUTPUT -> {
                     int portNo = prog[pc + 1];
                     DpPort port = portNo >= 0 && portNo < ports.length ? ports[portNo] : null;
+                    if (last && port != null && truncLen < 0) {
+                        output.addAll(port, pkts, count, flushAt);   // the packets themselves, in one copy
+                        return;
+                    }
                     for (int i = 0; i < count && port != null; i++) {
                         DpPacket out = last ? pkts[i] : copy(pkts[i]);
                         if (out == null) {
@@ -427,7 +557,7 @@ final class PacketProcessor {
             }
             pc = next;
         }
-        freeAll(pkts, count);
+        deferFree(pkts, count);
     }
 
     /** A copy of {@code p} from the datapath's clone pool; null (dropped) if the pool is empty. */

@@ -12,8 +12,8 @@ import org.jvswitch.api.flow.FlowKey;
 /**
  * Per input port, the megaflows of a port whose flows all share one mask, in a table of their own
  * (jvswitch's generalization of Open vSwitch 3.1's simple match). A packet from such a port is
- * parsed only as deep as that mask reaches and found with one hash probe: no exact match cache,
- * no search through subtables. A bridge programmed by in_port rules gets Open vSwitch's simple
+ * parsed only as deep as that mask reaches and found with one hash probe, or a few compares when
+ * the port has only a few flows: no exact match cache, no search through subtables. A bridge programmed by in_port rules gets Open vSwitch's simple
  * match (only the Ethernet type, VLAN and fragment bits are read); one with an L3 or L2 rule set
  * (every flow of the port masked alike) gets the same single probe at its depth.
  *
@@ -28,6 +28,8 @@ final class PortClassifier {
     private static final long RECIRC_MASK = 0xffffffff00000000L;
     /** {@link Port#level} of a simple match: only words 0 and 4's fragment bits are read. */
     static final int SIMPLE = -1;
+    /** Up to this many flows a port's flows are compared in turn instead of hashed ({@link Port#few}). */
+    static final int FEW = 4;
 
     /** One port's single-mask table, as published to readers. */
     static final class Port {
@@ -41,21 +43,27 @@ final class PortClassifier {
         private final long[] key0;
         private final long[] key4;
         private final Megaflow[] flows;
-        /** The port's only flow when it has exactly one: checked by a masked compare, no hashing. */
-        final Megaflow single;
+        /**
+         * The port's flows when it has at most {@link #FEW}: checked by masked compares in turn,
+         * no hashing (a port with a handful of megaflows, such as one flow and its drop twin, is
+         * common; hashing the key costs more than two or three compares). Null for more.
+         */
+        final Megaflow[] few;
 
         Port(MaskTable table, int level) {
             this.table = table;
             this.level = level;
-            Megaflow only = null;
-            if (table.live == 1) {
+            Megaflow[] some = null;
+            if (table.live <= FEW) {
+                List<Megaflow> live = new ArrayList<>(FEW);
                 for (Megaflow f : table.slots()) {
                     if (f != null && f != MaskTable.TOMBSTONE) {
-                        only = f;
+                        live.add(f);
                     }
                 }
+                some = live.toArray(new Megaflow[0]);
             }
-            this.single = only;
+            this.few = some;
             this.usesFrag = (table.mask.w[4] & FRAG_MASK) != 0;
             this.mask0 = table.mask.w[0];
             this.mask4 = table.mask.w[4];
@@ -89,6 +97,20 @@ final class PortClassifier {
         private static int slot(long k0, long k4) {
             long h = (k0 ^ Long.rotateLeft(k4, 29)) * 0x9e3779b97f4a7c15L;
             return (int) (h >>> 40) ^ (int) (h >>> 17);
+        }
+
+        /** The flow matching {@code key} (parsed to this port's level), or null. PMD threads. */
+        Megaflow lookup(FlowKey key) {
+            Megaflow[] some = few;
+            if (some == null) {
+                return table.lookup(key);
+            }
+            for (Megaflow f : some) {
+                if (f.key.matchesMasked(key, f.mask, f.words)) {
+                    return f;
+                }
+            }
+            return null;
         }
 
         /** The simple flow for these packet words, or null. PMD threads. */
@@ -235,9 +257,10 @@ final class PortClassifier {
         if (st != null && st.table != null) {
             int level = st.needFull > 0 ? FlowKey.EXTRACT_ALL : levelOf(st.table.mask);
             Port cur = port(inPort);
-            // A simple port's inline table is rebuilt on every change; others share the MaskTable.
+            // A simple port's inline table, and a port's few flows, are rebuilt on every change;
+            // others share the MaskTable.
             next = cur != null && cur.table == st.table && cur.level == level && level != SIMPLE
-                    && cur.single == null && st.table.live > 1 ? cur : new Port(st.table, level);
+                    && cur.few == null && st.table.live > FEW ? cur : new Port(st.table, level);
             if (next == cur) {
                 return;
             }

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 
 import org.jvswitch.api.dpif.DpActions;
 import org.jvswitch.api.dpif.Dpif;
+import org.jvswitch.api.dpif.DpifFlow;
 import org.jvswitch.api.flow.FlowKey;
 import org.jvswitch.api.packet.DpPacket;
 import org.jvswitch.api.packet.PacketBufferPool;
@@ -205,8 +206,102 @@ class PortClassifierTest {
         await(() -> b.sent().size() == 31 && c.sent().size() == 11, "10 each");
         assertArrayEquals(toC, c.sent().get(10));
         stats = pmdStats();
-        assertTrue(stats.contains("  emc hits: 0\n  smc hits: 0\n  megaflow hits: 40\n"), "two flows, one probe each: " + stats);
+        assertTrue(stats.contains("  emc hits: 0\n  smc hits: 0\n  megaflow hits: 40\n"), "two flows, a compare each: " + stats);
         assertTrue(stats.contains("  miss with success upcall: 2\n"), stats);
+
+        // Past PortClassifier.FEW flows the port's flows are hashed instead of compared in turn;
+        // below it again, compared. Each destination keeps reaching its port either way.
+        byte[][] to = new byte[8][];
+        for (int d = 0; d < to.length; d++) {
+            to[d] = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
+            to[d][33] = (byte) (2 + d);   // 10.0.0.2 .. 10.0.0.9: b for .2, c for the others
+        }
+        for (int d = 2; d < to.length; d++) {
+            a.offer(to[d]);
+            int want = 11 + d - 1;
+            await(() -> c.sent().size() == want, "to c, destination " + d);
+        }
+        assertTrue(pmdStats().contains("  miss with success upcall: 8\n"), pmdStats());
+        for (int round = 0; round < 5; round++) {
+            for (byte[] f : to) {
+                a.offer(f);
+            }
+        }
+        await(() -> b.sent().size() == 36 && c.sent().size() == 17 + 35, "5 rounds over 8 flows");
+        stats = pmdStats();
+        assertTrue(stats.contains("  emc hits: 0\n  smc hits: 0\n  megaflow hits: 80\n"), "eight flows, one probe each: " + stats);
+        for (DpifFlow f : dp.flowDump()) {
+            if ((f.key().w[3] & 0xff) >= 5) {
+                assertTrue(dp.flowDel(f.key(), f.mask()));
+            }
+        }
+        assertEquals(3, dp.flowDump().size());
+        a.offer(to[0]);
+        a.offer(to[2]);
+        await(() -> b.sent().size() == 37 && c.sent().size() == 53, "back to three flows");
+        assertArrayEquals(to[2], c.sent().get(52));
+        stats = pmdStats();
+        assertTrue(stats.contains("  megaflow hits: 82\n"), "three flows, compared in turn: " + stats);
+        assertTrue(stats.contains("  miss with success upcall: 8\n"), stats);
+    }
+
+    /**
+     * One batch holding packets of two installed flows, of two new flows and of a flow the
+     * upcall refuses, interleaved: each installed flow's packets leave first (the per-port
+     * stage), then the new flows' (the full lookup); each port sees its packets in arrival order.
+     */
+    @Test
+    void aBatchOfSeveralFlowsMissesAndRefusedPacketsDeliversEachPortInOrder() throws Exception {
+        NetdevRegistryImpl registry = new NetdevRegistryImpl();
+        registry.addProvider(new QueueNetdev.Provider("q", false), Map.of());
+        provider = new DpNetdevProvider(registry);
+        Dpif dp = provider.open("ovs-netdev");
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
+        dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        int pc = dp.portAdd(c, -1);
+        dp.setUpcallHandler((packet, key, mask) -> {
+            mask.setDlType(0xffff);
+            mask.w[3] |= 0xffffffffL;
+            int dst = (int) key.w[3] & 0xff;
+            return dst == 9 ? null : DpActions.builder().output(dst == 2 ? pb : pc).build();
+        });
+        a.offer(frame(2, 1));
+        await(() -> b.sent().size() == 1, "the flow to b");
+        a.offer(frame(3, 2));
+        await(() -> c.sent().size() == 1, "the flow to c");
+        int[] dsts = {2, 3, 4, 9, 2, 3, 5, 9, 2};
+        byte[][] sent = new byte[dsts.length][];
+        a.hold();
+        for (int i = 0; i < dsts.length; i++) {
+            sent[i] = frame(dsts[i], 100 + i);
+            a.offer(sent[i]);
+        }
+        a.release();
+        await(() -> b.sent().size() == 4 && c.sent().size() == 5, "the batch");
+        List<byte[]> toB = b.sent();
+        assertArrayEquals(sent[0], toB.get(1));
+        assertArrayEquals(sent[4], toB.get(2));
+        assertArrayEquals(sent[8], toB.get(3));
+        List<byte[]> toC = c.sent();
+        assertArrayEquals(sent[1], toC.get(1));
+        assertArrayEquals(sent[5], toC.get(2));
+        assertArrayEquals(sent[2], toC.get(3));
+        assertArrayEquals(sent[6], toC.get(4));
+        String stats = pmdStats();
+        assertTrue(stats.contains("  packets received: 11\n"), stats);
+        assertTrue(stats.contains("  megaflow hits: 5\n"), stats);
+        assertTrue(stats.contains("  miss with success upcall: 4\n  miss with failed upcall: 2\n"), stats);
+        assertEquals(4, dp.flowDump().size());
+        assertEquals(0, a.pool.inUse(), "the refused packets went back to their pool");
+    }
+
+    private static byte[] frame(int dst, int sport) {
+        byte[] f = Frames.udp(0x505400000001L, 0x505400000002L, sport);
+        f[33] = (byte) dst;
+        return f;
     }
 
     /** The per-port stage reads TCP flags on its own: they must agree with the full extraction's. */
