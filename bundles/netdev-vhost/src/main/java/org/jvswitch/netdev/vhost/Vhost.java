@@ -50,6 +50,7 @@ final class Vhost {
     final MethodHandle numaNode;
     final MethodHandle negotiatedFeatures;
     final MethodHandle mtu;
+    final MethodHandle enableGuestNotification;
 
     private Vhost(SymbolLookup lib) {
         register = h(lib, "rte_vhost_driver_register", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -67,6 +68,8 @@ final class Vhost {
         numaNode = h(lib, "rte_vhost_get_numa_node", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         negotiatedFeatures = h(lib, "rte_vhost_get_negotiated_features", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         mtu = h(lib, "rte_vhost_get_mtu", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        enableGuestNotification = h(lib, "rte_vhost_enable_guest_notification",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_SHORT, JAVA_INT));
     }
 
     private static MethodHandle h(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
