@@ -2,6 +2,7 @@ package org.jvswitch.netdev.dpdk;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -72,6 +73,11 @@ final class Dpdk {
     final MethodHandle callbackRegister;
     final MethodHandle callbackUnregister;
     final MethodHandle portByName;
+    final MethodHandle iteratorInit;
+    final MethodHandle iteratorNext;
+    final MethodHandle iteratorCleanup;
+    final MethodHandle isValidPort;
+    final MethodHandle findNext;
     final MethodHandle devInfo;
     final MethodHandle devConfigure;
     final MethodHandle rxQueueSetup;
@@ -131,6 +137,11 @@ final class Dpdk {
         callbackUnregister = h("rte_eth_dev_callback_unregister",
                 FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_INT, ADDRESS, ADDRESS));
         portByName = h("rte_eth_dev_get_port_by_name", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        iteratorInit = h("rte_eth_iterator_init", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        iteratorNext = h("rte_eth_iterator_next", FunctionDescriptor.of(JAVA_SHORT, ADDRESS));
+        iteratorCleanup = h("rte_eth_iterator_cleanup", FunctionDescriptor.ofVoid(ADDRESS));
+        isValidPort = h("rte_eth_dev_is_valid_port", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
+        findNext = h("rte_eth_find_next", FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT));
         devInfo = h("rte_eth_dev_info_get", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         devConfigure = h("rte_eth_dev_configure", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS));
         rxQueueSetup = h("rte_eth_rx_queue_setup",
@@ -246,6 +257,88 @@ final class Dpdk {
     }
 
     /** The C string at {@code p}, or "" for NULL. */
+    /** struct rte_dev_iterator: seven pointers. */
+    private static final long DEV_ITERATOR_SIZE = 7 * 8;
+
+    /**
+     * The ethdev port that {@code devargs} names, as Open vSwitch finds it: {@code class=eth,mac=}
+     * by the port's MAC address, anything else through DPDK's device iterator, which knows a PCI
+     * address in its short and long forms as well as a virtual device's name; -1 if none.
+     */
+    int portByDevargs(String devargs) {
+        if (devargs.startsWith("class=eth,mac=")) {
+            return portByMac(devargs.substring("class=eth,mac=".length()));
+        }
+        String first = devargs.split(",", 2)[0].trim();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment it = a.allocate(DEV_ITERATOR_SIZE, 8);
+            // Only the classic syntax (a device name or PCI address first) goes to the iterator:
+            // DPDK 22.11's iterator crashes the process on some of its own key=value forms
+            // (bus=vdev,name=... measured).
+            if (!first.contains("=") && (int) iteratorInit.invokeExact(it, a.allocateFrom(devargs)) == 0) {
+                int id = (short) iteratorNext.invokeExact(it) & 0xffff;
+                if ((int) isValidPort.invokeExact((short) id) != 0) {
+                    iteratorCleanup.invokeExact(it);   // stopped before the end (the end cleans up itself)
+                    return id;
+                }
+                return -1;
+            }
+            // Devargs the iterator cannot parse: the device's name, as DPDK's ethdev knows it.
+            MemorySegment id = a.allocate(JAVA_SHORT);
+            int rc = (int) portByName.invokeExact(a.allocateFrom(first), id);
+            return rc == 0 ? id.get(JAVA_SHORT, 0) & 0xffff : -1;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The port whose MAC address is {@code mac} (xx:xx:xx:xx:xx:xx), or -1. */
+    private int portByMac(String mac) {
+        long want = parseMac(mac);
+        if (want < 0) {
+            return -1;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(8);
+            for (int p = (short) findNext.invokeExact((short) 0) & 0xffff; (int) isValidPort.invokeExact((short) p) != 0;
+                    p = (short) findNext.invokeExact((short) (p + 1)) & 0xffff) {
+                if ((int) macaddrGet.invokeExact((short) p, addr) != 0) {
+                    continue;
+                }
+                long have = 0;
+                for (int i = 0; i < 6; i++) {
+                    have = have << 8 | (addr.get(JAVA_BYTE, i) & 0xff);
+                }
+                if (have == want) {
+                    return p;
+                }
+            }
+            return -1;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A MAC address as 48 bits, or -1 if {@code s} is not one. */
+    static long parseMac(String s) {
+        String[] parts = s.trim().split(":", -1);
+        if (parts.length != 6) {
+            return -1;
+        }
+        long v = 0;
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 2) {
+                return -1;
+            }
+            try {
+                v = v << 8 | Integer.parseInt(part, 16);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return v;
+    }
+
     static String string(MemorySegment p) {
         return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(Integer.MAX_VALUE).getString(0);
     }

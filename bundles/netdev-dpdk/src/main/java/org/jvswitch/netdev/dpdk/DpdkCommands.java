@@ -91,12 +91,11 @@ final class DpdkCommands {
         String devargs = args.get(0);
         Dpdk dpdk = e.dpdk;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment id = a.allocate(JAVA_SHORT);
-            int rc = (int) dpdk.portByName.invokeExact(a.allocateFrom(devargs.split(",", 2)[0]), id);
-            if (rc != 0) {
+            int port = dpdk.portByDevargs(devargs);
+            if (port < 0) {
                 throw new UnixctlException("Device '" + devargs + "' not found in DPDK");
             }
-            int port = id.get(JAVA_SHORT, 0) & 0xffff;
+            int rc;
             DpdkNetdev user = e.netdevOfPort(port);
             if (user != null) {
                 throw new UnixctlException("Device '" + devargs + "' is being used by the following interfaces: "

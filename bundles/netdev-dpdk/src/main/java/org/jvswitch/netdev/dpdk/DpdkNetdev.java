@@ -148,8 +148,12 @@ final class DpdkNetdev implements Netdev {
 
     /** Finds the device, probing it first if DPDK does not know it yet; claims it for this port. */
     private int attach(String args) throws NetdevException {
-        String devName = args.split(",", 2)[0].trim();
-        int id = portByName(devName);
+        int id = dpdk.portByDevargs(args);
+        if (id < 0 && args.startsWith("class=eth,mac=")) {
+            // As Open vSwitch: a MAC names a port DPDK already has; nothing to probe.
+            LOG.warn("Error attaching device '{}' to DPDK", args);
+            throw new NetdevException(NetdevException.EINVAL, "Error attaching device '" + args + "' to DPDK");
+        }
         if (id < 0) {
             int rc;
             try (Arena a = Arena.ofConfined()) {
@@ -157,7 +161,7 @@ final class DpdkNetdev implements Netdev {
             } catch (Throwable t) {
                 throw Dpdk.rethrow(t);
             }
-            id = rc < 0 ? -1 : portByName(devName);
+            id = rc < 0 ? -1 : dpdk.portByDevargs(args);
             if (id < 0) {
                 LOG.warn("Error attaching device '{}' to DPDK{}", args, rc < 0 ? ": " + dpdk.strerror(rc) : "");
                 throw new NetdevException(NetdevException.EINVAL, "Error attaching device '" + args + "' to DPDK");
@@ -170,16 +174,6 @@ final class DpdkNetdev implements Netdev {
                     + "' which is already in use by '" + owner + "'");
         }
         return id;
-    }
-
-    private int portByName(String devName) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment id = a.allocate(JAVA_SHORT);
-            int rc = (int) dpdk.portByName.invokeExact(a.allocateFrom(devName), id);
-            return rc == 0 ? id.get(JAVA_SHORT, 0) & 0xffff : -1;
-        } catch (Throwable t) {
-            throw Dpdk.rethrow(t);
-        }
     }
 
     @Override

@@ -293,6 +293,30 @@ class DpdkNetdevTest {
         open("p1", "net_null0");
     }
 
+    /**
+     * As in Open vSwitch, dpdk-devargs may name a device DPDK already has by its MAC address
+     * (class=eth,mac=...) instead of by its name.
+     */
+    @Test
+    void devargsFindADeviceByItsMacAddressOrDpdksSyntax() throws Exception {
+        DpdkNetdev p0 = open("p0", "net_ring0");
+        String mac = String.format("%012x", p0.mac()).replaceAll("(..)(?!$)", "$1:");
+        NetdevException e = assertThrows(NetdevException.class, () -> open("p1", "class=eth,mac=" + mac));
+        assertEquals("'p1' is trying to use device 'class=eth,mac=" + mac + "' which is already in use by 'p0'",
+                e.getMessage());
+        e = assertThrows(NetdevException.class, () -> open("p1", "class=eth,mac=" + mac.toUpperCase()));
+        assertTrue(e.getMessage().endsWith("which is already in use by 'p0'"), e.getMessage());
+        e = assertThrows(NetdevException.class, () -> open("p2", "class=eth,mac=02:de:ad:be:ef:99"));
+        assertEquals("Error attaching device 'class=eth,mac=02:de:ad:be:ef:99' to DPDK", e.getMessage());
+        e = assertThrows(NetdevException.class, () -> open("p2", "class=eth,mac=not-a-mac"));
+        assertEquals("Error attaching device 'class=eth,mac=not-a-mac' to DPDK", e.getMessage());
+        // DPDK's key=value syntax is not handed to its device iterator, which crashes the process
+        // on this one: an error, and the switch goes on.
+        e = assertThrows(NetdevException.class, () -> open("p3", "bus=vdev,name=net_ring0"));
+        assertEquals("Error attaching device 'bus=vdev,name=net_ring0' to DPDK", e.getMessage());
+        assertEquals("net_null4", open("p4", "net_null4").devargs());
+    }
+
     @Test
     void badOptionsGiveOpenVswitchErrors() throws Exception {
         NetdevException e = assertThrows(NetdevException.class, () -> open("dpdk0", Map.of()));
