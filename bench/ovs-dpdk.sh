@@ -43,6 +43,17 @@ start_ovs_dpdk() {
   appctl_target=(-t "$ovs/ovs-vswitchd.ctl")
 }
 
+# Stops the ovs-vswitchd started by start_ovs_dpdk with `exit --cleanup` (its bridges' taps are
+# persistent: without it they outlive the bench) and waits up to 10 s for it to finish, so that
+# end_started's SIGTERM cannot cut the cleanup short.
+stop_ovs_vswitchd() {
+  local pid
+  pid=$(cat "$work/ovs/ovs-vswitchd.pid" 2>/dev/null || true)
+  ovs-appctl "${appctl_target[@]}" exit --cleanup >/dev/null 2>&1 || true
+  [ -n "$pid" ] || return 0
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
+
 # Starts ovsdb-server and Debian's plain ovs-vswitchd with dummy ports only (userspace datapath,
 # no system devices) in $work/ovs, as start_ovs_dpdk does.
 start_ovs_dummy() {

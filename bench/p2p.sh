@@ -193,7 +193,7 @@ run_ovs() {
   start_ovs_dpdk
   configure "ovs-p2p-$$"
   run_measure ovs
-  ovs-appctl "${appctl_target[@]}" exit --cleanup >/dev/null 2>&1 || true   # --cleanup: its bridge taps are persistent
+  stop_ovs_vswitchd
   end_started
   pids=()
 }

@@ -120,7 +120,7 @@ run_ovs() {
   local opkts
   opkts=$(measure)
   stop_guest
-  ovs-appctl "${appctl_target[@]}" exit --cleanup >/dev/null 2>&1 || true   # --cleanup: its bridge taps are persistent
+  stop_ovs_vswitchd
   end_started
   pids=()
   ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
