@@ -51,7 +51,9 @@ final class Megaflow {
      * the shared counters atomically. A flow is nearly always hit by one polling thread (its
      * input queue's), so the usual batch pays no locked instruction: with one flow per packet,
      * two atomic adds per flow and batch were a sixth of the per-packet time. (Open vSwitch
-     * keeps flows per PMD thread for the same reason.)
+     * keeps flows per PMD thread for the same reason.) The owner is never handed over (that
+     * would lose counts): when a queue moves to another thread, its flows count atomically
+     * until they are replaced.
      */
     private volatile Thread owner;
     private volatile long packets;

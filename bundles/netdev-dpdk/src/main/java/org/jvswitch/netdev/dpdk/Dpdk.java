@@ -77,7 +77,7 @@ final class Dpdk {
     final MethodHandle iteratorNext;
     final MethodHandle iteratorCleanup;
     final MethodHandle isValidPort;
-    final MethodHandle findNext;
+    final MethodHandle findNextOwnedBy;
     final MethodHandle devInfo;
     final MethodHandle devConfigure;
     final MethodHandle rxQueueSetup;
@@ -141,7 +141,8 @@ final class Dpdk {
         iteratorNext = h("rte_eth_iterator_next", FunctionDescriptor.of(JAVA_SHORT, ADDRESS));
         iteratorCleanup = h("rte_eth_iterator_cleanup", FunctionDescriptor.ofVoid(ADDRESS));
         isValidPort = h("rte_eth_dev_is_valid_port", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
-        findNext = h("rte_eth_find_next", FunctionDescriptor.of(JAVA_SHORT, JAVA_SHORT));
+        findNextOwnedBy = h("rte_eth_find_next_owned_by",
+                FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG, JAVA_SHORT, java.lang.foreign.ValueLayout.JAVA_LONG));
         devInfo = h("rte_eth_dev_info_get", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
         devConfigure = h("rte_eth_dev_configure", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS));
         rxQueueSetup = h("rte_eth_rx_queue_setup",
@@ -256,7 +257,6 @@ final class Dpdk {
         }
     }
 
-    /** The C string at {@code p}, or "" for NULL. */
     /** struct rte_dev_iterator: seven pointers. */
     private static final long DEV_ITERATOR_SIZE = 7 * 8;
 
@@ -300,8 +300,11 @@ final class Dpdk {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(8);
-            for (int p = (short) findNext.invokeExact((short) 0) & 0xffff; (int) isValidPort.invokeExact((short) p) != 0;
-                    p = (short) findNext.invokeExact((short) (p + 1)) & 0xffff) {
+            // The ports no other driver owns, as RTE_ETH_FOREACH_DEV walks them: a bond's members
+            // carry the bond's MAC and must not be found in its place.
+            for (long p = (long) findNextOwnedBy.invokeExact((short) 0, 0L);
+                    p >= 0 && p <= 0xffff && (int) isValidPort.invokeExact((short) p) != 0;
+                    p = (long) findNextOwnedBy.invokeExact((short) (p + 1), 0L)) {
                 if ((int) macaddrGet.invokeExact((short) p, addr) != 0) {
                     continue;
                 }
@@ -310,7 +313,7 @@ final class Dpdk {
                     have = have << 8 | (addr.get(JAVA_BYTE, i) & 0xff);
                 }
                 if (have == want) {
-                    return p;
+                    return (int) p;
                 }
             }
             return -1;
@@ -339,6 +342,7 @@ final class Dpdk {
         return v;
     }
 
+    /** The C string at {@code p}, or "" for NULL. */
     static String string(MemorySegment p) {
         return p.equals(MemorySegment.NULL) ? "" : p.reinterpret(Integer.MAX_VALUE).getString(0);
     }
