@@ -64,3 +64,46 @@ start_ovs_dummy() {
   pids+=("$(cat "$ovs/ovs-vswitchd.pid")")
   appctl_target=()
 }
+
+# --- The races (p2p.sh, vhost-loop.sh): rounds of both switches, each started afresh ---
+
+# Starts the packaged jvswitch ($dist) afresh in $work/jvswitch and points the clients at it.
+start_jvswitch_fresh() {
+  appctl_target=()
+  rm -rf "$work/jvswitch"
+  export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
+  mkdir -p "$JVSWITCH_VAR"
+  "$dist/bin/jvswitch" start >/dev/null
+}
+
+# Ends the Open vSwitch-DPDK of one round (start_ovs_dpdk) and forgets its PIDs.
+end_ovs_round() {
+  stop_ovs_vswitchd
+  end_started
+  pids=()
+}
+
+# With --compare-ovs but no Open vSwitch-DPDK installed, says so and races jvswitch alone.
+check_compare() {
+  if [ "$compare" -eq 1 ] && [ ! -x "$ovs_dpdk" ]; then
+    echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
+    compare=0
+  fi
+}
+
+# Runs the caller's round_jvswitch and (with $compare) round_ovs $1 times, each recording its own
+# figures; which goes first alternates, so that neither always runs on a machine just warmed.
+race_rounds() {
+  local r
+  for r in $(seq 1 "$1"); do
+    if [ "$compare" -eq 1 ] && [ $((r % 2)) -eq 0 ]; then
+      round_ovs
+      round_jvswitch
+    else
+      round_jvswitch
+      if [ "$compare" -eq 1 ]; then round_ovs; fi
+    fi
+  done
+}
+
+. "$(dirname "${BASH_SOURCE[0]}")/median.sh"   # median

@@ -171,33 +171,30 @@ per_second() { awk -v u="$1" 'BEGIN { printf "%.0f", (u > 0) ? 1e6 / u : 0 }'; }
 mhz=$(awk -F': *' '/^processor/ { p = $2 } /^cpu MHz/ && p == 1 { print $2; exit }' /proc/cpuinfo)
 [ -n "$mhz" ] || mhz=$(awk -F': *' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
 
-# One round of jvswitch; sets val (Mpps, or µs per upcall) and cpp (cycles per packet).
-run_jvswitch() {
-  appctl_target=()
+# One round of jvswitch: its figures go to ours, ours_cpp and ours_measured.
+round_jvswitch() {
   echo "== jvswitch: p0=$src rules=$rules" >&2
-  rm -rf "$work/jvswitch"
-  export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
-  mkdir -p "$JVSWITCH_VAR"
-  "$dist/bin/jvswitch" start >/dev/null
+  start_jvswitch_fresh
   configure "jvswitch-p2p-$$"
   run_measure jvswitch
-  # pmd-stats-show counts nanoseconds here: in cycles with the core's MHz.
-  cpp=$(awk -v n="$cpp" -v m="$mhz" 'BEGIN { printf "%.1f", n * m / 1000 }')
   "$dist/bin/jvswitch" stop >/dev/null
+  # pmd-stats-show counts nanoseconds here: in cycles with the core's MHz.
+  ours+=("$val"); ours_cpp+=("$(awk -v n="$cpp" -v m="$mhz" 'BEGIN { printf "%.1f", n * m / 1000 }')")
+  ours_measured=$measured
 }
 
-# One round of Open vSwitch-DPDK; sets val and cpp.
-run_ovs() {
+# One round of Open vSwitch-DPDK: its figures go to theirs, theirs_cpp and theirs_measured.
+round_ovs() {
   echo "== Open vSwitch-DPDK: p0=$src rules=$rules" >&2
   rm -rf "$work/ovs"
   start_ovs_dpdk
   configure "ovs-p2p-$$"
   run_measure ovs
-  stop_ovs_vswitchd
-  end_started
-  pids=()
+  end_ovs_round
+  theirs+=("$val"); theirs_cpp+=("$cpp"); theirs_measured=$measured
 }
 
+# Sets val (Mpps, or µs per upcall), cpp (as pmd-stats-show says) and measured (upcalls).
 run_measure() {
   local n x
   if [ "$upcalls" -eq 1 ]; then
@@ -209,24 +206,10 @@ run_measure() {
   fi
 }
 
-median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-if [ "$compare" -eq 1 ] && [ ! -x "$ovs_dpdk" ]; then
-  echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
-  compare=0
-fi
+check_compare
 ours=(); ours_cpp=(); theirs=(); theirs_cpp=()
 measured=0; ours_measured=0; theirs_measured=0
-for r in $(seq 1 "$rounds"); do
-  # Alternate which switch goes first, so that neither always runs on a machine just warmed.
-  if [ "$compare" -eq 1 ] && [ $((r % 2)) -eq 0 ]; then
-    run_ovs; theirs+=("$val"); theirs_cpp+=("$cpp"); theirs_measured=$measured
-    run_jvswitch; ours+=("$val"); ours_cpp+=("$cpp"); ours_measured=$measured
-  else
-    run_jvswitch; ours+=("$val"); ours_cpp+=("$cpp"); ours_measured=$measured
-    if [ "$compare" -eq 1 ]; then run_ovs; theirs+=("$val"); theirs_cpp+=("$cpp"); theirs_measured=$measured; fi
-  fi
-done
+race_rounds "$rounds"
 a=$(echo "${ours[*]}" | median)
 if [ "$upcalls" -eq 1 ]; then
   line="upcalls us_per_upcall=$a upcalls_per_s=$(per_second "$a") upcalls_measured=$ours_measured"

@@ -93,57 +93,37 @@ measure() {
   echo "$stats" | awk -F': ' '/packets received/ {print $2; exit}'
 }
 
-# One round of jvswitch; sets mpps.
-run_jvswitch() {
-  appctl_target=()
+# One round of jvswitch: its Mpps go to ours.
+round_jvswitch() {
   echo "== jvswitch" >&2
-  rm -rf "$work/jvswitch"
-  export JVSWITCH_VAR=$work/jvswitch OVS_RUNDIR=$work/jvswitch/run
-  mkdir -p "$JVSWITCH_VAR"
-  "$dist/bin/jvswitch" start >/dev/null
+  start_jvswitch_fresh
   configure "jvswitch-vloop-$$"
   start_guest "$OVS_RUNDIR" "vloop-g1-$$"
   local pkts
   pkts=$(measure)
   stop_guest
   "$dist/bin/jvswitch" stop >/dev/null
-  mpps=$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+  ours+=("$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')")
 }
 
-# One round of Open vSwitch-DPDK; sets ompps.
-run_ovs() {
+# One round of Open vSwitch-DPDK: its Mpps go to theirs.
+round_ovs() {
   echo "== Open vSwitch-DPDK" >&2
   rm -rf "$work/ovs"
   start_ovs_dpdk
   configure "ovs-vloop-$$"
   start_guest "$OVS_RUNDIR" "vloop-g2-$$"
-  local opkts
-  opkts=$(measure)
+  local pkts
+  pkts=$(measure)
   stop_guest
-  stop_ovs_vswitchd
-  end_started
-  pids=()
-  ompps=$(awk -v p="$opkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')
+  end_ovs_round
+  theirs+=("$(awk -v p="$pkts" -v t="$secs" 'BEGIN { printf "%.2f", p / t / 1e6 }')")
 }
 
-median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-if [ "$compare" -eq 1 ] && [ ! -x "$ovs_dpdk" ]; then
-  echo "--compare-ovs: $ovs_dpdk not installed (apt-get install openvswitch-switch-dpdk); jvswitch only" >&2
-  compare=0
-fi
+check_compare
 ours=()
 theirs=()
-for r in $(seq 1 "$rounds"); do
-  # Alternate which switch goes first, so that neither always runs on a machine just warmed.
-  if [ "$compare" -eq 1 ] && [ $((r % 2)) -eq 0 ]; then
-    run_ovs; theirs+=("$ompps")
-    run_jvswitch; ours+=("$mpps")
-  else
-    run_jvswitch; ours+=("$mpps")
-    if [ "$compare" -eq 1 ]; then run_ovs; theirs+=("$ompps"); fi
-  fi
-done
+race_rounds "$rounds"
 mpps=$(echo "${ours[*]}" | median)
 line="vhost-loop mpps=$mpps"
 if [ "$compare" -eq 1 ]; then

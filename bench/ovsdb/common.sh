@@ -54,5 +54,4 @@ start_ovs() {
 # get KEY: the value of KEY=value in a client's result line (stdin).
 get() { sed -E "s/.*$1=([^ ]+).*/\\1/"; }
 
-# median: the median of the numbers on stdin, separated by spaces or newlines.
-median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+. "$(dirname "${BASH_SOURCE[0]}")/../median.sh"   # median

@@ -95,6 +95,16 @@ class VhostIT {
         throw new AssertionError("frame " + n + " did not come back through the guest: " + sent);
     }
 
+    /**
+     * The guest's own traffic (testpmd's --tx-first burst) on port 2 goes straight back to it, so
+     * packets circle between guest and switch at full speed and every kill lands while the PMD is
+     * inside the device's rings; the test's frames (from 50:54:00:00:00:01) still go out of p1.
+     */
+    private static void loopGuestTraffic(Dist d) throws Exception {
+        d.ovs("ovs-ofctl", "add-flow", "br0", "priority=40000,in_port=2,actions=in_port");
+        d.ovs("ovs-ofctl", "add-flow", "br0", "priority=40001,in_port=2,dl_src=50:54:00:00:00:01,actions=output:1");
+    }
+
     private static Dist switchWithBridge(String prefix) throws Exception {
         Dist d = Dist.start(prefix);
         d.ovs(VSCTL, "--timeout=30", "set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
@@ -121,11 +131,7 @@ class VhostIT {
                     "--", "add-port", "br1", "sink", "--", "set", "Interface", "sink", "type=dummy", "options:tx-keep=false",
                     "--", "add-port", "br1", "gen", "--", "set", "Interface", "gen", "type=dummy-pmd",
                     "options:gen-flows=1", "options:gen-dst=ff:ff:ff:ff:ff:ff", "options:tx-keep=false");
-            // The guest's own traffic (testpmd's --tx-first burst) is sent straight back to it, so
-            // packets circle between guest and switch at full speed and every kill lands while the
-            // PMD is inside the device's rings; the test's frames still go out of p1.
-            d.ovs("ovs-ofctl", "add-flow", "br0", "priority=40000,in_port=2,actions=in_port");
-            d.ovs("ovs-ofctl", "add-flow", "br0", "priority=40001,in_port=2,dl_src=50:54:00:00:00:01,actions=output:1");
+            loopGuestTraffic(d);
             long sunk = 0;
             long looped = 0;
             String prefix = "jvs-guest-" + ProcessHandle.current().pid();
@@ -212,8 +218,7 @@ class VhostIT {
             // The guest comes back with a new socket (its manager removes the stale one, as QEMU
             // does), again and again: the switch reconnects by itself each time, with the guest's
             // own traffic circling through the port when it is killed.
-            d.ovs("ovs-ofctl", "add-flow", "br0", "priority=40000,in_port=2,actions=in_port");
-            d.ovs("ovs-ofctl", "add-flow", "br0", "priority=40001,in_port=2,dl_src=50:54:00:00:00:01,actions=output:1");
+            loopGuestTraffic(d);
             int rounds = Integer.getInteger("vhost.rounds", 50);
             for (int i = 0; i < rounds; i++) {
                 Files.deleteIfExists(sock);

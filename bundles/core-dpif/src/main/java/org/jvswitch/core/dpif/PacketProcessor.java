@@ -182,39 +182,33 @@ final class PacketProcessor {
         return hits;
     }
 
-    /** A port whose flows share one deeper mask: parse to its level, one probe (or a few compares). */
+    /**
+     * A port whose flows share one deeper mask: parse to its level, one probe (or a few
+     * compares). With a table, every packet's slot is loaded before the first probe, so that the
+     * cache misses of a large table overlap across the batch.
+     */
     private int levelLookup(DpPacketBatch batch, PortClassifier.Port port, int inPort) {
         int n = batch.count();
         DpPacket[] pkts = batch.packets();
-        int hits = 0;
         int level = port.level;
-        if (port.few != null) {
-            for (int i = 0; i < n; i++) {
-                DpPacket p = pkts[i];
-                p.inPort = inPort;
-                p.recircId = 0;
-                FlowKey key = keys[i];
-                key.extract(p, inPort, level);
-                hits += levelHit(i, p, key, port.lookup(key), level);
-            }
-            return hits;
-        }
-        // A table: every packet's slot is loaded before the first probe, so that the cache
-        // misses of a large table overlap across the batch.
-        MaskTable table = port.table;
+        MaskTable table = port.few == null ? port.table : null;
         for (int i = 0; i < n; i++) {
             DpPacket p = pkts[i];
             p.inPort = inPort;
             p.recircId = 0;
             FlowKey key = keys[i];
             key.extract(p, inPort, level);
-            int h = table.hash(key);
-            hashes[i] = h;
-            touched[i] = table.touch(h);
+            if (table != null) {
+                int h = table.hash(key);
+                hashes[i] = h;
+                touched[i] = table.touch(h);
+            }
         }
+        int hits = 0;
         for (int i = 0; i < n; i++) {
             FlowKey key = keys[i];
-            hits += levelHit(i, pkts[i], key, table.lookup(key, hashes[i]), level);
+            Megaflow f = table != null ? table.lookup(key, hashes[i]) : port.lookup(key);
+            hits += levelHit(i, pkts[i], key, f, level);
         }
         return hits;
     }

@@ -54,6 +54,11 @@ class DpNetdevTest {
         }
     }
 
+    private String appctl(String command, String... args) throws Exception {
+        return new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals(command)).findFirst()
+                .orElseThrow().execute(java.util.List.of(args));
+    }
+
     private static long pmdThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("pmd-")).count();
     }
@@ -79,8 +84,7 @@ class DpNetdevTest {
         assertEquals(0, a.sent().size(), "nothing goes back out of the input port");
         assertEquals(1, upcalls.get(), "one upcall for one megaflow");
         DpifStats s = dp.stats();
-        String show = new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals("dpctl/show"))
-                .findFirst().orElseThrow().execute(java.util.List.of());
+        String show = appctl("dpctl/show");
         assertEquals("netdev@ovs-netdev:\n  lookups: hit:99 missed:1 lost:0\n  flows: 1\n"
                 + "  port 1: a (q)\n  port 2: b (q)\n", show);
         assertEquals(99, s.hit());
@@ -112,9 +116,7 @@ class DpNetdevTest {
             a.offer(Frames.udp(0x505400000001L, 0x505400000002L, 1000 + (i % 5)));
         }
         await(() -> b.sent().size() == 51, "50 packets out");
-        String stats = new DpifNetdevCommands(provider).all().stream()
-                .filter(c -> c.name().equals("dpif-netdev/pmd-stats-show")).findFirst().orElseThrow()
-                .execute(java.util.List.of());
+        String stats = appctl("dpif-netdev/pmd-stats-show");
         // 5 source ports = 5 keys, one megaflow: 1 upcall; each key's next packet is found in the
         // classifier (which fills the SMC; the ARP flow's subtable came first, so 2 lookups
         // each), the other 44 in the SMC (the EMC is off).
@@ -218,9 +220,7 @@ class DpNetdevTest {
         dp.setUpcallHandler((packet, key, mask) -> DpActions.builder().output(key.inPort() == px ? py : px).build());
         x.offer(Frames.udp(1, 2, 3));
         await(() -> y.sent().size() == 1, "forwarded by the PMD");
-        String perf = new DpifNetdevCommands(provider).all().stream()
-                .filter(c -> c.name().equals("dpif-netdev/pmd-perf-show")).findFirst().orElseThrow()
-                .execute(java.util.List.of("-nh"));
+        String perf = appctl("dpif-netdev/pmd-perf-show", "-nh");
         assertTrue(perf.contains("pmd thread numa_id 0 core_id 0:\n\n  Iterations:"), perf);
         assertTrue(perf.contains("  Rx packets:                    1  ("), perf);
         assertTrue(perf.contains("  - Upcalls:                     1  (100.0 %"), perf);
@@ -228,11 +228,6 @@ class DpNetdevTest {
         dp.portDel(px);
         dp.portDel(py);
         await(() -> pmdThreads() == before, "PMD thread ends with the last PMD port");
-    }
-
-    private String appctl(String command, String... args) throws Exception {
-        return new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals(command)).findFirst()
-                .orElseThrow().execute(java.util.List.of(args));
     }
 
     private static long field(String text, String name) {
@@ -287,8 +282,7 @@ class DpNetdevTest {
         await(() -> y.sent().size() == 3, "forwarded by the PMD");
         java.util.function.Function<java.util.List<String>, String> perfShow = args -> {
             try {
-                return new DpifNetdevCommands(provider).all().stream()
-                        .filter(c -> c.name().equals("dpif-netdev/pmd-perf-show")).findFirst().orElseThrow().execute(args);
+                return appctl("dpif-netdev/pmd-perf-show", args.toArray(new String[0]));
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -387,8 +381,7 @@ class DpNetdevTest {
         int px = dp.portAdd(x, -1);
         dp.portAdd(y, -1);
         dp.portSetConfig(px, Map.of("pmd-rxq-affinity", "0:1"));
-        String show = new DpifNetdevCommands(provider).all().stream().filter(c -> c.name().equals("dpif-netdev/pmd-rxq-show"))
-                .findFirst().orElseThrow().execute(java.util.List.of());
+        String show = appctl("dpif-netdev/pmd-rxq-show");
         assertEquals("pmd thread numa_id 0 core_id 0:\n  isolated : false\n"
                 + "  port: x                 queue-id:  1 (enabled)   pmd usage:  0 %\n"
                 + "  port: y                 queue-id:  0 (enabled)   pmd usage:  0 %\n"

@@ -168,24 +168,12 @@ class PortClassifierTest {
 
     @Test
     void portsWhoseFlowsShareOneL3MaskAreLookedUpWithoutTheCaches() throws Exception {
-        NetdevRegistryImpl registry = new NetdevRegistryImpl();
-        registry.addProvider(new QueueNetdev.Provider("q", false), Map.of());
-        provider = new DpNetdevProvider(registry);
-        Dpif dp = provider.open("ovs-netdev");
+        L3Ports ports = l3Ports(-1);
+        Dpif dp = ports.dp();
         dp.setConfig(Map.of("emc-insert-inv-prob", "1"));
-        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
-        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
-        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
-        dp.portAdd(a, -1);
-        int pb = dp.portAdd(b, -1);
-        int pc = dp.portAdd(c, -1);
-        // Like "ip,nw_dst=10.0.0.2,actions=b" and "ip,nw_dst=10.0.0.3,actions=c": one mask (the
-        // Ethernet type and the IPv4 destination) for every flow of port a.
-        dp.setUpcallHandler((packet, key, mask) -> {
-            mask.setDlType(0xffff);
-            mask.w[3] |= 0xffffffffL;
-            return DpActions.builder().output((key.w[3] & 0xff) == 2 ? pb : pc).build();
-        });
+        QueueNetdev a = ports.a();
+        QueueNetdev b = ports.b();
+        QueueNetdev c = ports.c();
         byte[] toB = Frames.udp(0x505400000001L, 0x505400000002L, 1000);
         a.offer(toB);
         await(() -> b.sent().size() == 1, "the first, through an upcall");
@@ -252,22 +240,11 @@ class PortClassifierTest {
      */
     @Test
     void aBatchOfSeveralFlowsMissesAndRefusedPacketsDeliversEachPortInOrder() throws Exception {
-        NetdevRegistryImpl registry = new NetdevRegistryImpl();
-        registry.addProvider(new QueueNetdev.Provider("q", false), Map.of());
-        provider = new DpNetdevProvider(registry);
-        Dpif dp = provider.open("ovs-netdev");
-        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
-        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
-        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
-        dp.portAdd(a, -1);
-        int pb = dp.portAdd(b, -1);
-        int pc = dp.portAdd(c, -1);
-        dp.setUpcallHandler((packet, key, mask) -> {
-            mask.setDlType(0xffff);
-            mask.w[3] |= 0xffffffffL;
-            int dst = (int) key.w[3] & 0xff;
-            return dst == 9 ? null : DpActions.builder().output(dst == 2 ? pb : pc).build();
-        });
+        L3Ports ports = l3Ports(9);
+        Dpif dp = ports.dp();
+        QueueNetdev a = ports.a();
+        QueueNetdev b = ports.b();
+        QueueNetdev c = ports.c();
         a.offer(frame(2, 1));
         await(() -> b.sent().size() == 1, "the flow to b");
         a.offer(frame(3, 2));
@@ -296,6 +273,34 @@ class PortClassifierTest {
         assertTrue(stats.contains("  miss with success upcall: 4\n  miss with failed upcall: 2\n"), stats);
         assertEquals(4, dp.flowDump().size());
         assertEquals(0, a.pool.inUse(), "the refused packets went back to their pool");
+    }
+
+    private record L3Ports(Dpif dp, QueueNetdev a, QueueNetdev b, QueueNetdev c) { }
+
+    /**
+     * A datapath with ports a, b and c whose upcalls answer like "ip,nw_dst=10.0.0.2,actions=b"
+     * and "ip,actions=c" (one mask for every flow of port a: the Ethernet type and the IPv4
+     * destination), and refuse (no flow, the packet is lost) the destination ending in
+     * {@code refused}.
+     */
+    private L3Ports l3Ports(int refused) throws Exception {
+        NetdevRegistryImpl registry = new NetdevRegistryImpl();
+        registry.addProvider(new QueueNetdev.Provider("q", false), Map.of());
+        provider = new DpNetdevProvider(registry);
+        Dpif dp = provider.open("ovs-netdev");
+        QueueNetdev a = (QueueNetdev) registry.open("a", "q", Map.of());
+        QueueNetdev b = (QueueNetdev) registry.open("b", "q", Map.of());
+        QueueNetdev c = (QueueNetdev) registry.open("c", "q", Map.of());
+        dp.portAdd(a, -1);
+        int pb = dp.portAdd(b, -1);
+        int pc = dp.portAdd(c, -1);
+        dp.setUpcallHandler((packet, key, mask) -> {
+            mask.setDlType(0xffff);
+            mask.w[3] |= 0xffffffffL;
+            int dst = (int) key.w[3] & 0xff;
+            return dst == refused ? null : DpActions.builder().output(dst == 2 ? pb : pc).build();
+        });
+        return new L3Ports(dp, a, b, c);
     }
 
     private static byte[] frame(int dst, int sport) {

@@ -186,9 +186,7 @@ final class JsonRpcConnection {
                 }
                 failed = !enqueue(rest);
             } catch (IOException e) {
-                if (!closed.get()) {
-                    LOG.debug("{}: send error: {}", name, e.toString());
-                }
+                sendFailed(e);
                 failed = true;
             } finally {
                 writeLock.unlock();
@@ -207,9 +205,7 @@ final class JsonRpcConnection {
                     return;
                 }
             } catch (IOException e) {
-                if (!closed.get()) {
-                    LOG.debug("{}: send error: {}", name, e.toString());
-                }
+                sendFailed(e);
                 failed = true;
             } finally {
                 writeLock.unlock();
@@ -225,6 +221,13 @@ final class JsonRpcConnection {
     }
 
     /** Queues a message for the writer; false (the caller closes) if the backlog grew over its limit. */
+    /** Logs a failed write, unless the connection was closed meanwhile (which is why it failed). */
+    private void sendFailed(IOException e) {
+        if (!closed.get()) {
+            LOG.debug("{}: send error: {}", name, e.toString());
+        }
+    }
+
     private boolean enqueue(byte[] bytes) {
         long queued = backlog.addAndGet(bytes.length);
         if (queued > limits.maxBacklog()) {
@@ -338,9 +341,7 @@ final class JsonRpcConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            if (!closed.get()) {
-                LOG.debug("{}: send error: {}", name, e.toString());
-            }
+            sendFailed(e);
         } finally {
             close();
             closeQuietly(writable);
