@@ -192,23 +192,25 @@ final class PacketProcessor {
         DpPacket[] pkts = batch.packets();
         int level = port.level;
         MaskTable table = port.few == null ? port.table : null;
+        int hits = 0;
         for (int i = 0; i < n; i++) {
             DpPacket p = pkts[i];
             p.inPort = inPort;
             p.recircId = 0;
             FlowKey key = keys[i];
             key.extract(p, inPort, level);
-            if (table != null) {
+            if (table == null) {
+                hits += levelHit(i, p, key, port.lookup(key), level);   // a few compares, at once
+            } else {
                 int h = table.hash(key);
                 hashes[i] = h;
                 touched[i] = table.touch(h);
             }
         }
-        int hits = 0;
-        for (int i = 0; i < n; i++) {
-            FlowKey key = keys[i];
-            Megaflow f = table != null ? table.lookup(key, hashes[i]) : port.lookup(key);
-            hits += levelHit(i, pkts[i], key, f, level);
+        if (table != null) {
+            for (int i = 0; i < n; i++) {
+                hits += levelHit(i, pkts[i], keys[i], table.lookup(keys[i], hashes[i]), level);
+            }
         }
         return hits;
     }
